@@ -1,0 +1,100 @@
+"""Messages of the simulated back office: refusals in plain French, with what to do next."""
+
+IDENTIFICATION_FAILED = (
+    "Nous n'avons pas pu vous identifier avec les informations saisies. Vérifiez le code "
+    "provisoire, votre numéro de sécurité sociale, le type et le numéro de série de votre carte "
+    "Vitale, puis réessayez."
+)
+LOCKED = (
+    "Trop de tentatives infructueuses. Par sécurité, l'identification est bloquée : "
+    "réessayez dans {wait}."
+)
+LOGIN_FAILED = "Identifiant ou mot de passe incorrect. Vérifiez votre saisie et réessayez."
+LOGIN_LOCKED = (
+    "Trop de tentatives de connexion infructueuses. Par sécurité, la connexion est bloquée : "
+    "réessayez dans {wait}."
+)
+CODE_REQUEST_FAILED = (
+    "Nous n'avons pas pu vérifier votre identité avec les informations saisies. Vérifiez votre "
+    "numéro de sécurité sociale, votre date de naissance et votre carte Vitale, puis réessayez."
+)
+NO_EMAIL_ON_FILE = (
+    "Aucune adresse e-mail n'est enregistrée pour vous : le code provisoire ne peut pas vous être "
+    "envoyé. Contactez le 3422, du lundi au vendredi de 8h30 à 17h30."
+)
+TOO_MANY_CODE_REQUESTS = (
+    "Vous avez déjà demandé {count} nouveaux codes provisoires aujourd'hui. "
+    "Réessayez demain ou contactez le 3422, du lundi au vendredi de 8h30 à 17h30."
+)
+DELIVERY_FAILED = (
+    "L'envoi du message a échoué. Aucun code n'a été consommé : réessayez dans quelques instants."
+)
+OTP_INVALID = "Le code saisi n'est pas le bon. Il vous reste {left} essai(s)."
+OTP_NO_ATTEMPTS_LEFT = (
+    "Le code saisi n'est pas le bon et le nombre d'essais est atteint. "
+    "Demandez un nouveau code avec « Envoyer à nouveau le code »."
+)
+OTP_EXPIRED = (
+    "Ce code a expiré (il est valable {minutes} minutes). "
+    "Demandez un nouveau code avec « Envoyer à nouveau le code »."
+)
+OTP_NONE_PENDING = "Aucun code n'est en attente. Saisissez à nouveau la coordonnée à vérifier."
+OTP_RESEND_WAIT = "Un code vient d'être envoyé. Vous pourrez en demander un autre dans {wait}."
+CONTACT_SAME = "Cette coordonnée est déjà celle enregistrée : aucune vérification n'est nécessaire."
+IDENTIFIER_TAKEN = "Cet identifiant est déjà utilisé. Choisissez-en un autre."
+IDENTIFIER_TAKEN_SUGGEST = "Cet identifiant est déjà utilisé. Identifiants disponibles : {suggestions}."
+IDENTIFIER_IS_NIR = "L'identifiant ne peut pas être votre numéro de sécurité sociale."
+TERMS_NOT_ACCEPTED = (
+    "Pour activer Mon espace santé, acceptez les Conditions Générales d'Utilisation "
+    "et la Politique de protection des données personnelles."
+)
+DECISION_CONFLICT = (
+    "Une décision a déjà été enregistrée pour ce profil ({status}). "
+    "La page a été mise à jour : vérifiez la situation avant de continuer."
+)
+ALREADY_ACTIVE = "Mon espace santé est déjà activé pour ce profil. Connectez-vous avec votre identifiant."
+CERTIFICATION_REQUIRED = (
+    "Pour gérer le profil d'un enfant mineur, certifiez être son représentant légal."
+)
+NOT_ATTACHED = "Ce profil n'est pas rattaché à votre compte."
+UNKNOWN_PERSON = "Cette personne n'est pas dans le registre."
+STORAGE_BUSY = (
+    "Le service est momentanément très sollicité. Votre demande n'a pas été enregistrée : "
+    "réessayez dans quelques instants."
+)
+
+STATUS_LABELS = {
+    "en_attente": "En attente de décision",
+    "active": "Mon espace santé activé",
+    "opposee": "Profil opposé",
+}
+
+MAIL_SUBJECT_PROVISIONAL_CODE = "Votre code provisoire Mon espace santé"
+MAIL_BODY_PROVISIONAL_CODE = (
+    "Bonjour {name},\n\nVoici votre code provisoire pour activer Mon espace santé ou vous opposer "
+    "à sa création : {code}\n\nCe code remplace tout code reçu précédemment. Il ne peut servir "
+    "qu'une fois.\n\nVotre conseiller Mon espace santé"
+)
+MAIL_SUBJECT_OTP = "Votre code à usage unique Mon espace santé"
+MAIL_BODY_OTP = (
+    "Bonjour,\n\nVoici votre code à usage unique pour valider votre adresse e-mail : {code}\n"
+    "Il est valable {minutes} minutes.\n\nVotre conseiller Mon espace santé"
+)
+SMS_BODY_OTP = "Mon espace santé : votre code à usage unique est {code}. Valable {minutes} min."
+LETTER_BODY_INVITATION = (
+    "Bonjour {name},\n\nMon espace santé, le service public pour gérer votre santé, va être créé "
+    "pour vous. Pour l'activer ou vous y opposer, rendez-vous sur monespacesante.fr avec ce code "
+    "provisoire : {code}\n\nVotre conseiller Mon espace santé"
+)
+
+
+def wait_phrase(seconds: float) -> str:
+    """A duration as a person says it: "30 secondes", "15 minutes", "2 heures"."""
+    whole = max(1, int(seconds + 0.999))
+    if whole < 60:
+        return f"{whole} seconde{'s' if whole > 1 else ''}"
+    minutes = (whole + 59) // 60
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    hours = (minutes + 59) // 60
+    return f"{hours} heure{'s' if hours > 1 else ''}"
