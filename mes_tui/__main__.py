@@ -1,0 +1,15 @@
+"""Command line: ``mes-tui`` opens the app; subcommands serve trainers and administrators."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from mes_tui.cli import run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Argument parsing and the trainer/administrator subcommands.
+
+Exit codes: 0 success, 2 bad usage, 1 any other failure, each with one line on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from mes_tui.texts import cli as t
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"mes-tui : {t.USAGE_ERROR} : {message} ({t.SEE_HELP})\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mes-tui", description=t.DESCRIPTION)
+    parser.add_argument("--data-dir", type=Path, metavar="DOSSIER", help=t.HELP_DATA_DIR)
+    parser.add_argument("--plain", action="store_true", help=t.HELP_PLAIN)
+    parser.add_argument("--no-messages", action="store_true", help=t.HELP_NO_MESSAGES)
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    registry = sub.add_parser("registry", help=t.HELP_REGISTRY)
+    registry_sub = registry.add_subparsers(
+        dest="registry_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    listing = registry_sub.add_parser("list", help=t.HELP_REGISTRY_LIST)
+    listing.add_argument("--json", action="store_true", help=t.HELP_JSON)
+    importing = registry_sub.add_parser("import", help=t.HELP_REGISTRY_IMPORT)
+    importing.add_argument("file", type=Path, metavar="FICHIER")
+    registry_sub.add_parser("reset", help=t.HELP_REGISTRY_RESET)
+
+    outbox = sub.add_parser("outbox", help=t.HELP_OUTBOX)
+    outbox.add_argument("--json", action="store_true", help=t.HELP_JSON)
+    return parser
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        return Path(args.data_dir)
+    from mes_tui.services import default_data_dir
+
+    return default_data_dir()
+
+
+def _fail(message: str) -> int:
+    print(f"mes-tui : {message}", file=sys.stderr)
+    return 1
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return _run_interface(args)
+    try:
+        if args.command == "registry":
+            return _registry(args)
+        return _outbox(args)
+    except OSError as error:
+        return _fail(t.IO_ERROR.format(error=error.strerror or error))
+
+
+def _wants_plain(args: argparse.Namespace) -> bool:
+    return bool(
+        args.plain
+        or os.environ.get("MES_TUI_ACCESSIBLE", "") not in ("", "0")
+        or os.environ.get("TERM") == "dumb"
+        or not sys.stdin.isatty()
+    )
+
+
+def _run_interface(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir
+    show_messages = not args.no_messages and os.environ.get("MES_TUI_SHOW_MESSAGES", "1") != "0"
+    if _wants_plain(args):
+        from mes_tui.plain import run_plain
+
+        return run_plain(data_dir=data_dir, show_messages=show_messages)
+    from mes_tui.app import MesApp
+
+    MesApp(data_dir=data_dir, show_messages=show_messages).run()
+    return 0
+
+
+# -- registry ------------------------------------------------------------------------------
+def _registry(args: argparse.Namespace) -> int:
+    from mes_tui.services import open_service
+    from mes_tui.services.errors import ImportRejected
+
+    service = open_service(_data_dir(args))
+    if args.registry_command == "list":
+        entries = service.list_registry()
+        if args.json:
+            print(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
+        else:
+            _print_registry_table([e.as_json() for e in entries])
+        return 0
+    if args.registry_command == "reset":
+        service.reset_registry()
+        print(t.RESET_DONE)
+        return 0
+    try:
+        rows = read_rows(args.file)
+    except ValueError as error:
+        return _fail(str(error))
+    try:
+        count = service.import_registry(rows)
+    except ImportRejected as rejected:
+        print(f"mes-tui : {t.IMPORT_REJECTED.format(count=len(rejected.problems))}",
+              file=sys.stderr)
+        for row, reason in rejected.problems:
+            print(t.IMPORT_ROW.format(row=row, reason=reason), file=sys.stderr)
+        return 1
+    print(t.IMPORT_DONE.format(count=count))
+    return 0
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV (header line, ``;`` or ``,``) or JSON (a list of objects) file."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(t.JSON_INVALID.format(line=error.lineno, msg=error.msg)) from None
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise ValueError(t.JSON_NOT_LIST)
+        return data
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[dict[str, Any]] = []
+    for raw in csv.DictReader(text.splitlines(), dialect=dialect):
+        row: dict[str, Any] = {k.strip(): (v.strip() if isinstance(v, str) else v)
+                               for k, v in raw.items() if k is not None}
+        for key, value in list(row.items()):
+            if value == "":
+                row[key] = None
+        profiles = row.get("profiles")
+        row["profiles"] = profiles.replace(",", " ").split() if profiles else []
+        rows.append(row)
+    return rows
+
+
+def _print_registry_table(rows: list[dict[str, Any]]) -> None:
+    from mes_tui.models import format_nir
+    from mes_tui.texts import safe
+
+    for row in rows:
+        name = safe.printable(f"{row['last_name']} {row['first_name']}")
+        print(f"{format_nir(row['nir'])}  {name}")
+        details = [
+            f"{t.COL_BIRTH} {row['birth_date']}",
+            f"{t.COL_CARD} {row['card_type']} {row['card_serial']}",
+            f"{t.COL_STATUS} {row['status']}",
+        ]
+        print("    " + " · ".join(details))
+        print("    " + " · ".join([
+            f"{t.COL_CODE} {row['provisional_code'] or '—'}",
+            f"{t.COL_EMAIL} {safe.printable(row['email'] or '—')}",
+            f"{t.COL_MOBILE} {row['mobile'] or '—'}",
+        ]))
+        if row["profiles"]:
+            print(f"    {t.COL_PROFILES} " + ", ".join(format_nir(n) for n in row["profiles"]))
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    from mes_tui.services import open_service
+    from mes_tui.texts import safe
+
+    messages = open_service(_data_dir(args)).outbox()
+    if args.json:
+        keys = ("channel", "to", "purpose", "code", "sent_at")
+        print(json.dumps([{k: m.as_json()[k] for k in keys} | {"subject": m.subject}
+                          for m in messages], ensure_ascii=False, indent=2))
+        return 0
+    for m in messages:
+        print(f"{m.sent_at:%Y-%m-%d %H:%M:%S}  {m.channel.value:<8} {safe.printable(m.to)}  "
+              f"{m.purpose}  {m.code or ''}".rstrip())
+    return 0

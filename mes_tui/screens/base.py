@@ -1,0 +1,197 @@
+"""What every step screen shares: header, scrolling body, error summary, footer, back key,
+field errors, and service calls run off the event loop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from mes_tui import journey
+from mes_tui.texts import ui as t
+from mes_tui.widgets.fields import ErrorSummary, FormField, StepHeader
+
+if TYPE_CHECKING:
+    from mes_tui.app import MesApp
+    from mes_tui.services.api import MesService
+
+T = TypeVar("T")
+
+
+class TopBar(Static):
+    """The service name, always at the top."""
+
+    DEFAULT_CSS = """
+    TopBar { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(Content("mon ESPACE SANTÉ  ·  l'Assurance Maladie"))
+
+
+class StepScreen(Screen[None]):
+    """A step of a journey. Subclasses set ``STEP`` and write ``compose_body``."""
+
+    STEP: ClassVar[journey.Step] = journey.Step.WELCOME
+    AUTO_FOCUS = ""  # replaced by FIRST_FOCUS, placed once the layout is known
+    FIRST_FOCUS: ClassVar[str | None] = "Input, ActionButton"
+    """Selector of the widget that gets focus when the screen first shows."""
+    SHOW_POSITION: ClassVar[bool] = True
+    BACK_ARROW: ClassVar[bool] = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", t.KEY_BACK, id="back"),
+    ]
+
+    DEFAULT_CSS = """
+    StepScreen #body { padding: 0 1; }
+    StepScreen #status { dock: bottom; height: auto; padding: 0 1; }
+    StepScreen .intro { margin: 1 0; }
+    StepScreen .actions { height: auto; margin: 1 0; }
+    """
+
+    @property
+    def mes_app(self) -> MesApp:
+        from mes_tui.app import MesApp
+
+        assert isinstance(self.app, MesApp)
+        return self.app
+
+    @property
+    def session(self) -> journey.Session:
+        return self.mes_app.session
+
+    def title_text(self) -> str:
+        return journey.TITLES[self.STEP]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        branch = self.session.branch
+        pos = journey.position(self.STEP, branch) if self.SHOW_POSITION else None
+        yield StepHeader(
+            self.title_text(),
+            pos,
+            journey.JOURNEY_NAMES[branch] if pos else None,
+            back_arrow=self.BACK_ARROW,
+        )
+        with VerticalScroll(id="body"):
+            yield ErrorSummary(id="summary")
+            yield from self.compose_body()
+        yield Static("", id="status", markup=False)
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self) -> None:
+        # Focusing through AUTO_FOCUS happens before layout and may centre the widget,
+        # hiding the screen's introduction; here we scroll only if it is really hidden.
+        if self.FIRST_FOCUS is None or self.focused is not None:
+            return
+        targets = [w for w in self.query(self.FIRST_FOCUS) if w.focusable]
+        if targets:
+            self.set_focus(targets[0], scroll_visible=False)
+            targets[0].scroll_visible(animate=False)
+
+    # -- navigation ---------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.mes_app.go_back()
+
+    def toggle_focused_help(self) -> bool:
+        """Open or close the help panel of the focused field; False if it has none."""
+        from mes_tui.widgets.fields import HelpPanel
+
+        node = self.focused
+        while node is not None and node is not self:
+            if isinstance(node, HelpPanel):
+                node.toggle()
+                return True
+            if isinstance(node, FormField) and node.help_panel is not None:
+                node.help_panel.toggle()
+                return True
+            node = node.parent  # type: ignore[assignment]
+        return False
+
+    # -- errors -------------------------------------------------------------------------
+    @property
+    def summary(self) -> ErrorSummary:
+        return self.query_one("#summary", ErrorSummary)
+
+    def clear_errors(self) -> None:
+        self.summary.clear()
+        for form_field in self.query(FormField):
+            form_field.set_error(None)
+
+    def show_field_errors(self, errors: Iterable[tuple[FormField, str]]) -> None:
+        """Mark each field, list them in the summary and move focus to the first one."""
+        errors = list(errors)
+        self.clear_errors()
+        for form_field, message in errors:
+            form_field.set_error(message)
+        self.summary.show_errors([(f.label, m) for f, m in errors])
+        if errors:
+            errors[0][0].control.focus()
+
+    def show_refusal(self, message: str) -> None:
+        """A refusal that concerns the whole form, shown at the top and read first."""
+        self.summary.show_message(message)
+        self.summary.scroll_visible()
+        self.summary.focus()
+
+    # -- service calls ------------------------------------------------------------------
+    def set_busy(self, busy: bool) -> None:
+        self.set_class(busy, "-busy")
+        self.query_one("#status", Static).update(t.BUSY if busy else "")
+
+    @property
+    def busy(self) -> bool:
+        return self.has_class("-busy")
+
+    def call_service(
+        self,
+        call: Callable[[MesService], T],
+        on_done: Callable[[T], Any],
+        on_refused: Callable[[Any], Any] | None = None,
+    ) -> None:
+        """Run ``call`` in a worker thread; then ``on_done(result)`` or, for a ``ServiceError``,
+        ``on_refused(error)`` (default: show its message at the top) on the event loop.
+        A second call while one runs is ignored, so a double Enter does not submit twice."""
+        if self.busy:
+            return
+        self.set_busy(True)
+        app = self.mes_app
+
+        def work() -> None:
+            from mes_tui.services.errors import ServiceError
+
+            try:
+                result = call(app.service)
+            except ServiceError as error:
+                app.call_from_thread(self._finish, on_refused or self._default_refusal, error)
+            except Exception as error:
+                # The type only: values in a traceback could carry a NIR or a code.
+                logging.getLogger("mes_tui").error(
+                    "unexpected error in a service call: %s", type(error).__name__
+                )
+                app.call_from_thread(self._finish, self.show_refusal, t.UNEXPECTED_ERROR)
+            else:
+                app.call_from_thread(self._finish, on_done, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group="service", exit_on_error=False)
+
+    def _finish(self, callback: Callable[[Any], Any], value: Any) -> None:
+        self.set_busy(False)
+        self.mes_app.collect_messages(value)
+        callback(value)
+
+    def _default_refusal(self, error: Any) -> None:
+        self.show_refusal(error.message)

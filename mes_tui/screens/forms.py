@@ -1,0 +1,73 @@
+"""Checking a form before it goes to the service, with the same validators the service uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.widgets import Input
+
+from mes_tui.widgets.card_choice import CardTypeChoice
+from mes_tui.widgets.fields import FormField
+
+if TYPE_CHECKING:
+    from mes_tui.screens.base import StepScreen
+
+
+@dataclass
+class FieldCheck:
+    """A field and the normaliser that turns what was typed into a domain value."""
+
+    field: FormField
+    normalize: Callable[[Any], Any]
+
+
+def raw_value(control: object) -> Any:
+    if isinstance(control, Input):
+        return control.value
+    if isinstance(control, CardTypeChoice):
+        return control.value
+    return getattr(control, "value", None)
+
+
+def validated(screen: StepScreen, checks: Sequence[FieldCheck]) -> list[Any] | None:
+    """Every normalised value, in order; or None after showing each error next to its field,
+    in the summary, with focus on the first one."""
+    from pydantic import ValidationError
+    from pydantic_core import PydanticCustomError
+
+    from mes_tui.models import first_message
+
+    values: list[Any] = []
+    errors: list[tuple[FormField, str]] = []
+    for check in checks:
+        try:
+            values.append(check.normalize(raw_value(check.field.control)))
+        except PydanticCustomError as error:
+            errors.append((check.field, error.message()))
+        except ValidationError as error:
+            errors.append((check.field, first_message(error)))
+    if errors:
+        screen.show_field_errors(errors)
+        return None
+    screen.clear_errors()
+    return values
+
+
+def field_for(screen: StepScreen, name: str) -> FormField | None:
+    """The form field whose control has id ``name`` (service errors name fields so)."""
+    for form_field in screen.query(FormField):
+        if form_field.control.id == name:
+            return form_field
+    return None
+
+
+def show_service_error(screen: StepScreen, error: Any) -> None:
+    """An ``InvalidInput`` goes next to its field; any other refusal to the top."""
+    name = getattr(error, "field", None)
+    form_field = field_for(screen, name) if name else None
+    if form_field is not None:
+        screen.show_field_errors([(form_field, error.message)])
+    else:
+        screen.show_refusal(error.message)

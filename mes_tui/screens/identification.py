@@ -1,0 +1,136 @@
+"""Je m'identifie: provisional code, NIR, carte Vitale type and serial."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from mes_tui import journey
+from mes_tui.screens.base import StepScreen
+from mes_tui.screens.forms import FieldCheck, show_service_error, validated
+from mes_tui.texts import identification as t
+from mes_tui.texts import vitale as tv
+from mes_tui.widgets.card_choice import CardTypeChoice
+from mes_tui.widgets.controls import ActionButton, LinkButton
+from mes_tui.widgets.fields import FormField, HelpPanel
+from mes_tui.widgets.inputs import NirInput
+
+
+def serial_hint(card_type: str | None) -> str:
+    return {
+        "sans_photo": tv.SERIAL_HINT_SANS_PHOTO,
+        "avec_photo": tv.SERIAL_HINT_AVEC_PHOTO,
+    }.get(card_type or "", tv.SERIAL_HINT_NONE)
+
+
+def serial_help(card_type: str | None) -> str:
+    return {
+        "sans_photo": tv.SERIAL_HELP_SANS_PHOTO,
+        "avec_photo": tv.SERIAL_HELP_AVEC_PHOTO,
+    }.get(card_type or "", tv.SERIAL_HELP_NONE)
+
+
+def card_fields(card_type: str | None) -> ComposeResult:
+    """The card-type choice and the serial field, shared with the new-code form."""
+    yield FormField(tv.LABEL, CardTypeChoice(card_type, id="card"), hint=tv.HINT, id="field-card")
+    yield FormField(
+        tv.SERIAL_LABEL,
+        Input(id="serial", max_length=40),
+        hint=serial_hint(card_type),
+        help_panel=HelpPanel(tv.SERIAL_HELP_TITLE, serial_help(card_type), id="serial-help"),
+        id="field-serial",
+    )
+
+
+def card_checks(screen: StepScreen) -> list[FieldCheck]:
+    """Checks for the card type and a serial that follows that card's rule."""
+    from mes_tui.models import check_serial_present, normalize_card_type, normalize_serial
+
+    card = screen.query_one("#card", CardTypeChoice).value
+    serial_field = screen.query_one("#field-serial", FormField)
+    if card is None:
+        serial_check = FieldCheck(serial_field, check_serial_present)
+    else:
+        card_type = normalize_card_type(card)
+        serial_check = FieldCheck(serial_field, lambda v: normalize_serial(v, card_type))
+    return [FieldCheck(screen.query_one("#field-card", FormField), normalize_card_type),
+            serial_check]
+
+
+class IdentificationScreen(StepScreen):
+    STEP = journey.Step.IDENTIFY
+    FIRST_FOCUS = "#code"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content(t.INTRO), classes="intro")
+        if self.session.notice:
+            yield Static(Content(self.session.notice), classes="notice", id="notice")
+            self.session.notice = None
+        yield FormField(
+            t.CODE_LABEL,
+            Input(id="code", max_length=40, placeholder="HuqZF3KXCz8k"),
+            hint=t.CODE_HINT,
+            extra=[LinkButton(t.GENERATE_LINK, id="generate")],
+            id="field-code",
+        )
+        yield FormField(
+            t.NIR_LABEL,
+            NirInput(id="nir", placeholder="1 55 12 55 555 555 55"),
+            hint=t.NIR_HINT,
+            help_panel=HelpPanel(t.NIR_HELP_TITLE, t.NIR_HELP),
+            id="field-nir",
+        )
+        yield from card_fields(self.session.card_type.value if self.session.card_type else None)
+        with Horizontal(classes="actions"):
+            yield ActionButton(t.CANCEL, id="cancel")
+            yield ActionButton(t.CONTINUE, id="continue", variant="primary")
+
+    @on(CardTypeChoice.Changed)
+    def card_changed(self, event: CardTypeChoice.Changed) -> None:
+        self.query_one("#field-serial", FormField).set_hint(serial_hint(event.value))
+        self.query_one("#serial-help", HelpPanel).set_body(serial_help(event.value))
+
+    @on(LinkButton.Pressed, "#generate")
+    def generate(self) -> None:
+        self.session.branch = journey.Branch.NEW_CODE
+        self.mes_app.goto(journey.Step.NEW_CODE)
+
+    @on(ActionButton.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.mes_app.back_to_welcome()
+
+    @on(Input.Submitted)
+    @on(ActionButton.Pressed, "#continue")
+    def submit(self) -> None:
+        from mes_tui.models import normalize_nir, normalize_provisional_code
+
+        checks = [
+            FieldCheck(self.query_one("#field-code", FormField), normalize_provisional_code),
+            FieldCheck(self.query_one("#field-nir", FormField), normalize_nir),
+            *card_checks(self),
+        ]
+        values = validated(self, checks)
+        if values is None:
+            return
+        code, nir, card_type, serial = values
+        self.session.card_type = card_type
+        self.call_service(
+            lambda service: service.identify(code, nir, card_type, serial),
+            self._identified,
+            lambda error: show_service_error(self, error),
+        )
+
+    def _identified(self, person: Any) -> None:
+        from mes_tui.models import Status
+
+        self.session.person = person
+        if person.status is Status.ACTIVE:
+            self.show_refusal(t.ALREADY_ACTIVE)
+            return
+        self.session.branch = journey.Branch.ACTIVATION
+        self.mes_app.restart_at(journey.Step.DECISION)

@@ -1,0 +1,12 @@
+"""The welcome screen (seed: "Activation de Mon espace santé")."""
+
+HEADING = "Activation de Mon espace santé"
+NEEDS = "Pour l'activer ou m'y opposer j'ai besoin d'avoir :"
+NEED_CODE = "Le code provisoire reçu par e-mail ou courrier"
+NEED_CARD = "Ma carte Vitale"
+NEED_TIME = "5 minutes de mon temps"
+START = "Commencer"
+NO_CODE = "Je n'ai pas de code provisoire ?"
+GENERATE = "Générer un nouveau code provisoire"
+ALREADY = "J'ai déjà activé Mon espace santé ?"
+LOGIN = "Me connecter"

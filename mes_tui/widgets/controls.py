@@ -1,0 +1,119 @@
+"""Buttons, links, boxes and choices whose every state reads in plain text, without colour.
+
+Stock Textual draws a checked and an unchecked box with the same characters and tells focus
+by colour alone. Here the characters change: ``[x]``/``[ ]``, ``(•)``/``( )``, and the focused
+control carries ``>`` markers, so a monochrome terminal, a screen capture or a braille display
+shows the same thing as colour does.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Button, Checkbox, RadioButton
+
+FOCUS_LEFT = ">"
+FOCUS_RIGHT = "<"
+
+
+class ActionButton(Button):
+    """A one-line button: ``[ Continuer ]``, focused ``[>Continuer<]``, disabled ``[ -Continuer- ]``."""
+
+    DEFAULT_CSS = """
+    ActionButton {
+        min-width: 0;
+        height: 1;
+        border: none;
+        margin: 0 1 0 0;
+        padding: 0;
+    }
+    ActionButton:focus { text-style: bold reverse; }
+    """
+
+    def __init__(self, label: str, *, id: str | None = None, variant: str = "default",
+                 classes: str | None = None, action: str | None = None) -> None:
+        self._text = label
+        super().__init__(
+            self._decorate(label, focused=False, disabled=False),
+            id=id,
+            classes=classes,
+            compact=True,
+            action=action,
+            variant=variant,  # type: ignore[arg-type]
+        )
+
+    def _decorate(self, text: str, *, focused: bool, disabled: bool) -> Content:
+        if disabled:
+            return Content(f"[ ({text}) ]")
+        if focused:
+            return Content(f"[{FOCUS_LEFT}{text}{FOCUS_RIGHT}]")
+        return Content(f"[ {text} ]")
+
+    @property
+    def text(self) -> str:
+        """The label without decoration."""
+        return self._text
+
+    def set_text(self, text: str) -> None:
+        self._text = text
+        self._redecorate()
+
+    def _redecorate(self) -> None:
+        self.label = self._decorate(self._text, focused=self.has_focus, disabled=self.disabled)
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self._redecorate()
+
+    def watch_disabled(self, disabled: bool) -> None:
+        super().watch_disabled(disabled)
+        self._redecorate()
+
+
+class LinkButton(ActionButton):
+    """A link as in the seed: ``  Générer un nouveau code provisoire``, focused with ``> ``."""
+
+    DEFAULT_CSS = """
+    LinkButton {
+        background: transparent;
+        text-style: underline;
+        color: $text-primary;
+        margin: 0;
+    }
+    LinkButton:focus { text-style: bold underline reverse; }
+    """
+
+    def _decorate(self, text: str, *, focused: bool, disabled: bool) -> Content:
+        if disabled:
+            return Content(f"  ({text})")
+        return Content(f"{FOCUS_LEFT} {text}" if focused else f"  {text}")
+
+
+class Tick(Checkbox):
+    """A checkbox that shows ``[x]`` when checked and ``[ ]`` when not."""
+
+    BUTTON_LEFT = "["
+    BUTTON_RIGHT = "]"
+
+    @property
+    def _button(self) -> Content:
+        mark = "x" if self.value else " "
+        pointer = FOCUS_LEFT if self.has_focus else " "
+        return Content(f"{pointer}{self.BUTTON_LEFT}{mark}{self.BUTTON_RIGHT}")
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self.refresh(layout=True)
+
+
+class Choice(RadioButton):
+    """A radio button that shows ``(•)`` when selected and ``( )`` when not."""
+
+    @property
+    def _button(self) -> Content:
+        mark = "•" if self.value else " "
+        pointer = FOCUS_LEFT if self.has_focus else " "
+        return Content(f"{pointer}({mark})")
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self.refresh(layout=True)

@@ -1,0 +1,196 @@
+"""Form pieces: a labelled field with hint and error, help panels that open in place,
+and the error summary shown at the top of a form after a failed submit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from mes_tui.texts import safe
+from mes_tui.texts import ui as t
+from mes_tui.widgets.controls import LinkButton
+
+
+def literal(text: str) -> Content:
+    """Text from data as plain content: no markup, no control characters."""
+    return Content(safe.printable(text))
+
+
+class HelpPanel(Vertical):
+    """A link that opens or closes a help text in place, from the keyboard or the mouse."""
+
+    DEFAULT_CSS = """
+    HelpPanel { height: auto; }
+    HelpPanel > .help-body {
+        display: none;
+        border-left: thick $primary;
+        padding: 0 1;
+        margin: 0 0 1 2;
+        height: auto;
+    }
+    HelpPanel.-open > .help-body { display: block; }
+    """
+
+    def __init__(self, title: str, body: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._title = title
+        self._body = body
+
+    def compose(self) -> ComposeResult:
+        yield LinkButton(self._label(), classes="help-toggle")
+        yield Static(Content(self._body), classes="help-body")
+
+    def _label(self) -> str:
+        return f"{t.HELP_CLOSE if self.is_open else t.HELP_OPEN} {self._title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-open")
+
+    def set_body(self, body: str) -> None:
+        self._body = body
+        if self.is_mounted:
+            self.query_one(".help-body", Static).update(Content(body))
+
+    def toggle(self) -> None:
+        self.toggle_class("-open")
+        self.query_one(".help-toggle", LinkButton).set_text(self._label())
+        if self.is_open:
+            self.query_one(".help-body", Static).scroll_visible()
+
+    def on_button_pressed(self, event: LinkButton.Pressed) -> None:
+        event.stop()
+        self.toggle()
+
+
+class FormField(Vertical):
+    """A label, a hint with the expected format, the control, its error and optional help.
+
+    The label is prefixed with ``>`` while the control has focus, and the error line starts
+    with "Erreur :" so that neither depends on colour.
+    """
+
+    DEFAULT_CSS = """
+    FormField { height: auto; margin: 0 0 1 0; }
+    FormField > .field-label { text-style: bold; }
+    FormField > .field-hint { color: $text-muted; }
+    FormField > .field-error { display: none; color: $text-error; text-style: bold; }
+    FormField.-invalid > .field-error { display: block; }
+    FormField.-invalid > Input { border: tall $error; }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        control: Widget,
+        *,
+        hint: str | None = None,
+        help_panel: HelpPanel | None = None,
+        extra: Iterable[Widget] = (),
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.control = control
+        self._hint = hint
+        self.help_panel = help_panel
+        self._extra = list(extra)
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._label_text(False), classes="field-label", markup=False)
+        if self._hint:
+            yield Static(Content(self._hint), classes="field-hint")
+        yield self.control
+        yield Static("", classes="field-error", markup=False)
+        yield from self._extra
+        if self.help_panel is not None:
+            yield self.help_panel
+
+    def set_hint(self, hint: str) -> None:
+        self._hint = hint
+        if self.is_mounted:
+            self.query_one(".field-hint", Static).update(Content(hint))
+
+    def _label_text(self, focused: bool) -> str:
+        return f"> {self.label}" if focused else f"  {self.label}"
+
+    def on_descendant_focus(self) -> None:
+        self.query_one(".field-label", Static).update(self._label_text(True))
+
+    def on_descendant_blur(self) -> None:
+        self.query_one(".field-label", Static).update(self._label_text(False))
+
+    def set_error(self, message: str | None) -> None:
+        """Show ``message`` under the control (or clear it with ``None``)."""
+        self.error = message
+        self.set_class(message is not None, "-invalid")
+        self.query_one(".field-error", Static).update(
+            Content(f"{t.ERROR_PREFIX}{message}") if message else Content("")
+        )
+
+
+class ErrorSummary(Static, can_focus=True):
+    """The list of problems at the top of a form; hidden while there are none."""
+
+    DEFAULT_CSS = """
+    ErrorSummary {
+        display: none;
+        border: heavy $error;
+        padding: 0 1;
+        height: auto;
+        color: $text-error;
+    }
+    ErrorSummary.-shown { display: block; }
+    ErrorSummary:focus { border: double $error; }
+    """
+
+    def show_errors(self, errors: list[tuple[str, str]]) -> None:
+        """``errors``: (field label, message) pairs; an empty list hides the summary."""
+        self.set_class(bool(errors), "-shown")
+        if not errors:
+            self.update("")
+            return
+        heading = t.ERROR_SUMMARY_ONE if len(errors) == 1 else t.ERROR_SUMMARY_MANY
+        lines = [heading.format(count=len(errors))]
+        lines += [f"- {label} : {message}" for label, message in errors]
+        self.update(Content("\n".join(lines)))
+
+    def show_message(self, message: str) -> None:
+        """A refusal from the service that concerns the whole form."""
+        self.set_class(True, "-shown")
+        self.update(Content(f"{t.ERROR_PREFIX}{message}"))
+
+    def clear(self) -> None:
+        self.show_errors([])
+
+
+class StepHeader(Static):
+    """"Étape N sur M — Titre", with a back arrow as in the seed."""
+
+    DEFAULT_CSS = """
+    StepHeader { height: auto; padding: 0 1; background: $boost; }
+    StepHeader > .step { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, position: tuple[int, int] | None = None,
+                 journey: str | None = None, *, back_arrow: bool = True) -> None:
+        self._title = title
+        self._back_arrow = back_arrow
+        self._position = position
+        self._journey = journey
+        super().__init__(self._text())
+
+    def _text(self) -> Content:
+        lines = []
+        if self._position is not None:
+            n, m = self._position
+            step = t.STEP.format(n=n, m=m, title=self._title)
+            lines.append(f"{self._journey} · {step}" if self._journey else step)
+        lines.append(f"← {self._title}" if self._back_arrow else self._title)
+        return Content("\n".join(lines))
