@@ -1,4 +1,5 @@
-"""The full-screen application: theme, global keys, navigation between steps, the person's session."""
+"""The full-screen application: theme, global keys, navigation between steps, and the
+session of the person being served."""
 
 from __future__ import annotations
 
@@ -107,6 +108,10 @@ class MesApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def receipts_dir(self) -> Path:
+        """Where receipts go unless the person types another folder."""
+        return self.service.default_receipts_dir()
+
     # -- simulated deliveries -------------------------------------------------------------
     def collect_messages(self, result: object) -> None:
         """Keep the simulated message a service call sent, and show it if allowed."""
@@ -117,9 +122,7 @@ class MesApp(App[None]):
         if self.show_messages:
             channel = t.CHANNEL_LABELS.get(message.channel.value, message.channel.value)
             title = t.MESSAGE_NOTICE.format(channel=channel, to=safe.printable(message.to))
-            self.notify(
-                safe.printable(message.body), title=title, markup=False, timeout=30
-            )
+            self.notify(safe.printable(message.body), title=title, markup=False, timeout=30)
 
     # -- global actions -------------------------------------------------------------------
     def action_new_session(self) -> None:

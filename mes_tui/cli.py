@@ -56,8 +56,29 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _configure_logging(data_dir: Path) -> None:
+    """Log to ``DATA_DIR/mes-tui.log`` (owner only), never to the terminal the app draws on.
+    Nothing logged carries a NIR, a code or a password."""
+    import logging
+
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = data_dir / "mes-tui.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
+    logger = logging.getLogger("mes_tui")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    _configure_logging(_data_dir(args))
     if args.command is None:
         return _run_interface(args)
     try:
@@ -78,7 +99,7 @@ def _wants_plain(args: argparse.Namespace) -> bool:
 
 
 def _run_interface(args: argparse.Namespace) -> int:
-    data_dir = args.data_dir
+    data_dir = _data_dir(args)
     show_messages = not args.no_messages and os.environ.get("MES_TUI_SHOW_MESSAGES", "1") != "0"
     if _wants_plain(args):
         from mes_tui.plain import run_plain
@@ -114,8 +135,9 @@ def _registry(args: argparse.Namespace) -> int:
     try:
         count = service.import_registry(rows)
     except ImportRejected as rejected:
-        print(f"mes-tui : {t.IMPORT_REJECTED.format(count=len(rejected.problems))}",
-              file=sys.stderr)
+        print(
+            f"mes-tui : {t.IMPORT_REJECTED.format(count=len(rejected.problems))}", file=sys.stderr
+        )
         for row, reason in rejected.problems:
             print(t.IMPORT_ROW.format(row=row, reason=reason), file=sys.stderr)
         return 1
@@ -140,8 +162,11 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         dialect = csv.excel
     rows: list[dict[str, Any]] = []
     for raw in csv.DictReader(text.splitlines(), dialect=dialect):
-        row: dict[str, Any] = {k.strip(): (v.strip() if isinstance(v, str) else v)
-                               for k, v in raw.items() if k is not None}
+        row: dict[str, Any] = {
+            k.strip(): (v.strip() if isinstance(v, str) else v)
+            for k, v in raw.items()
+            if k is not None
+        }
         for key, value in list(row.items()):
             if value == "":
                 row[key] = None
@@ -164,11 +189,16 @@ def _print_registry_table(rows: list[dict[str, Any]]) -> None:
             f"{t.COL_STATUS} {row['status']}",
         ]
         print("    " + " · ".join(details))
-        print("    " + " · ".join([
-            f"{t.COL_CODE} {row['provisional_code'] or '—'}",
-            f"{t.COL_EMAIL} {safe.printable(row['email'] or '—')}",
-            f"{t.COL_MOBILE} {row['mobile'] or '—'}",
-        ]))
+        print(
+            "    "
+            + " · ".join(
+                [
+                    f"{t.COL_CODE} {row['provisional_code'] or '—'}",
+                    f"{t.COL_EMAIL} {safe.printable(row['email'] or '—')}",
+                    f"{t.COL_MOBILE} {row['mobile'] or '—'}",
+                ]
+            )
+        )
         if row["profiles"]:
             print(f"    {t.COL_PROFILES} " + ", ".join(format_nir(n) for n in row["profiles"]))
 
@@ -180,10 +210,17 @@ def _outbox(args: argparse.Namespace) -> int:
     messages = open_service(_data_dir(args)).outbox()
     if args.json:
         keys = ("channel", "to", "purpose", "code", "sent_at")
-        print(json.dumps([{k: m.as_json()[k] for k in keys} | {"subject": m.subject}
-                          for m in messages], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [{k: m.as_json()[k] for k in keys} | {"subject": m.subject} for m in messages],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for m in messages:
-        print(f"{m.sent_at:%Y-%m-%d %H:%M:%S}  {m.channel.value:<8} {safe.printable(m.to)}  "
-              f"{m.purpose}  {m.code or ''}".rstrip())
+        print(
+            f"{m.sent_at:%Y-%m-%d %H:%M:%S}  {m.channel.value:<8} {safe.printable(m.to)}  "
+            f"{m.purpose}  {m.code or ''}".rstrip()
+        )
     return 0

@@ -44,7 +44,15 @@ from mes_tui.models.nir import (
     normalize_nir_without_key,
 )
 from mes_tui.models.person import Channel, PersonView, ProfileView, Status, age_on
-from mes_tui.models.vitale import CardType, VitaleSerial, full_serial, normalize_serial
+from mes_tui.models.vitale import (
+    CardType,
+    VitaleSerial,
+    check_serial_present,
+    full_serial,
+    normalize_card_type,
+    normalize_serial,
+)
+from mes_tui.texts.safe import has_control_characters, printable
 
 __all__ = [
     "BirthDate",
@@ -66,18 +74,21 @@ __all__ = [
     "age_on",
     "birth_date_from_parts",
     "check_password",
+    "check_serial_present",
     "first_message",
     "format_date",
     "format_mobile",
     "format_mobile_national",
     "format_nir",
     "full_serial",
+    "has_control_characters",
     "mask_email",
     "mask_mobile",
     "mask_nir",
     "new_otp",
     "new_provisional_code",
     "nir_key",
+    "normalize_card_type",
     "normalize_email",
     "normalize_identifier",
     "normalize_mobile",
@@ -88,4 +99,5 @@ __all__ = [
     "normalize_serial",
     "parse_birth_date",
     "password_problems",
+    "printable",
 ]

@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 
 def reject(kind: str, message: str, **context: Any) -> NoReturn:
-    """Raise a validation error of type ``kind`` whose message is ``message`` with ``context`` filled in."""
+    """Raise a validation error of type ``kind``: ``message`` with ``context`` filled in."""
     raise PydanticCustomError(kind, message.format(**context) if context else message)
 
 

@@ -14,9 +14,7 @@ from mes_tui.texts import validation as t
 PROVISIONAL_CODE_LENGTH = 12
 OTP_LENGTH = 6
 # Letters and digits that cannot be mistaken for one another when read from a letter.
-_CODE_ALPHABET = "".join(
-    ch for ch in string.ascii_letters + string.digits if ch not in "0O1lI"
-)
+_CODE_ALPHABET = "".join(ch for ch in string.ascii_letters + string.digits if ch not in "0O1lI")
 
 
 def normalize_provisional_code(value: object) -> str:
@@ -44,7 +42,7 @@ OtpCode = Annotated[str, BeforeValidator(normalize_otp)]
 
 
 def new_provisional_code() -> str:
-    """A fresh random provisional code, with at least one digit, one lower and one upper case letter."""
+    """A fresh random provisional code with at least one digit, one lower and one upper case."""
     while True:
         code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(PROVISIONAL_CODE_LENGTH))
         if (

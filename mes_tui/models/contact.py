@@ -21,12 +21,14 @@ def normalize_email(value: object) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        result = validate_email(
-            value.strip(), check_deliverability=False, allow_smtputf8=False
-        )
+        result = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         reject("email_invalid", t.EMAIL_INVALID)
     return str(result.normalized)
+
+
+# Metropolitan France and the overseas departments and communities with their own codes.
+_FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"})
 
 
 def normalize_mobile(value: object) -> str:
@@ -44,6 +46,8 @@ def normalize_mobile(value: object) -> str:
         reject("mobile_invalid", t.MOBILE_INVALID)
     if not phonenumbers.is_valid_number(number):
         reject("mobile_invalid", t.MOBILE_INVALID)
+    if phonenumbers.region_code_for_number(number) not in _FRENCH_REGIONS:
+        reject("mobile_not_french", t.MOBILE_NOT_FRENCH)
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
         reject("mobile_not_mobile", t.MOBILE_NOT_MOBILE)
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

@@ -124,7 +124,10 @@ def password_problems(
         }
         if any(f in folded for f in forms):
             problems.append(t.PASSWORD_CONTAINS_BIRTH_DATE)
-    if identifier and len(identifier) >= 3 and _fold(identifier) in folded:
+    # Compare the folded form: an identifier made only of dots and dashes folds to "",
+    # which every password would "contain".
+    folded_identifier = _fold(identifier) if identifier else ""
+    if len(folded_identifier) >= 3 and folded_identifier in folded:
         problems.append(t.PASSWORD_CONTAINS_IDENTIFIER)
     if confirmation is not None and confirmation != password:
         problems.append(t.PASSWORD_MISMATCH)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
@@ -11,12 +11,18 @@ from pydantic import AfterValidator, BeforeValidator
 from mes_tui.models._errors import reject
 from mes_tui.texts import validation as t
 
-_DATE = re.compile(r"^\s*(\d{1,2})\s*[/. -]?\s*(\d{1,2})\s*[/. -]?\s*(\d{4})\s*$")
+# Day, month, year, separated by spaces and at most one "/", "." or "-" each. Written so that
+# a run of spaces can be matched one way only: the former ``\s*[/. -]?\s*`` backtracked in
+# polynomial time, and a pasted line of spaces froze the screen for seconds.
+_DATE = re.compile(r"(\d{1,2})\s*(?:[/.-]\s*)?(\d{1,2})\s*(?:[/.-]\s*)?(\d{4})")
 _EARLIEST = date(1900, 1, 1)
 
 
 def parse_birth_date(value: object) -> date:
     """Accept a ``date``, ``JJ/MM/AAAA`` (or with spaces, dots, dashes), or ISO ``AAAA-MM-JJ``."""
+    if isinstance(value, datetime):
+        # A datetime is a date too, but cannot be compared with one: keep the day only.
+        return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not value.strip():
@@ -25,7 +31,7 @@ def parse_birth_date(value: object) -> date:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         year, month, day = (int(x) for x in text.split("-"))
     else:
-        match = _DATE.match(text)
+        match = _DATE.fullmatch(text)
         if match is None:
             reject("birth_date_format", t.BIRTH_DATE_FORMAT)
         day, month, year = (int(x) for x in match.groups())

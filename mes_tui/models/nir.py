@@ -39,7 +39,10 @@ def normalize_nir(value: object) -> str:
     """Validate a full NIR (15 characters) and return it compact and upper-case."""
     compact = _compact(value)
     _check_body(compact[:13])
-    if len(compact) != 15 or not compact[13:].isdigit():
+    # The key is 2 ASCII digits: a letter there is a wrong character, not a wrong length.
+    if not all(ch.isascii() and ch.isdigit() for ch in compact[13:]):
+        reject("nir_chars", t.NIR_CHARS)
+    if len(compact) != 15:
         reject("nir_length", t.NIR_LENGTH, count=len(compact))
     if stdnum_nir.calc_check_digits(compact) != compact[13:]:
         reject("nir_key", t.NIR_KEY)
@@ -63,8 +66,9 @@ NirWithoutKey = Annotated[str, BeforeValidator(normalize_nir_without_key)]
 
 
 def nir_key(nir_without_key: str) -> str:
-    """The 2-digit key of a 13-character NIR."""
-    return str(stdnum_nir.calc_check_digits(nir_without_key + "00"))
+    """The 2-digit key of a 13-character NIR (separators and lower-case 2a/2b allowed)."""
+    body = digits_and_letters(nir_without_key).upper()
+    return str(stdnum_nir.calc_check_digits(body[:13] + "00"))
 
 
 def format_nir(nir: str) -> str:

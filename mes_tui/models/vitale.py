@@ -24,7 +24,9 @@ class CardType(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Carte Vitale sans photo" if self is CardType.SANS_PHOTO else "Carte Vitale avec photo"
+        return (
+            "Carte Vitale sans photo" if self is CardType.SANS_PHOTO else "Carte Vitale avec photo"
+        )
 
 
 def _looks_like_date(digits: str) -> bool:
@@ -81,10 +83,7 @@ class VitaleSerial(BaseModel):
     @field_validator("card_type", mode="before")
     @classmethod
     def _card_type(cls, value: object) -> CardType:
-        try:
-            return CardType(value)
-        except ValueError:
-            reject("card_type", t.CARD_TYPE)
+        return normalize_card_type(value)
 
     @field_validator("number", mode="before")
     @classmethod
@@ -98,3 +97,19 @@ class VitaleSerial(BaseModel):
     @property
     def printed(self) -> str:
         return full_serial(self.card_type, self.number)
+
+
+def normalize_card_type(value: object) -> CardType:
+    """The card model chosen; refuses no choice with a message saying what to choose."""
+    if isinstance(value, CardType):
+        return value
+    if not isinstance(value, str) or value not in {c.value for c in CardType}:
+        reject("card_type", t.CARD_TYPE)
+    return CardType(value)
+
+
+def check_serial_present(value: object) -> str:
+    """Only that a serial was typed: used while the card type, hence the rule, is unknown."""
+    if not isinstance(value, str) or not value.strip():
+        reject("serial_empty", t.SERIAL_EMPTY)
+    return value

@@ -8,7 +8,9 @@ from pathlib import Path
 
 def run_plain(*, data_dir: Path | None, show_messages: bool) -> int:
     """Run the journeys one question at a time on standard input and output."""
-    from mes_tui.plain.runner import PlainRunner
-
-    return PlainRunner(data_dir=data_dir, show_messages=show_messages,
-                       stdin=sys.stdin, stdout=sys.stdout).run()
+    print(
+        "mes-tui : le mode ligne à ligne n'est pas encore disponible dans cette version ; "
+        "lancez mes-tui dans un terminal interactif.",
+        file=sys.stderr,
+    )
+    return 1

@@ -29,7 +29,10 @@ class TopBar(Static):
     """The service name, always at the top."""
 
     DEFAULT_CSS = """
-    TopBar { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
+    TopBar {
+        dock: top; height: 1; background: $primary; color: $text; padding: 0 1;
+        text-style: bold;
+    }
     """
 
     def __init__(self) -> None:
@@ -84,7 +87,7 @@ class StepScreen(Screen[None]):
             yield ErrorSummary(id="summary")
             yield from self.compose_body()
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

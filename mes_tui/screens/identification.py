@@ -58,8 +58,10 @@ def card_checks(screen: StepScreen) -> list[FieldCheck]:
     else:
         card_type = normalize_card_type(card)
         serial_check = FieldCheck(serial_field, lambda v: normalize_serial(v, card_type))
-    return [FieldCheck(screen.query_one("#field-card", FormField), normalize_card_type),
-            serial_check]
+    return [
+        FieldCheck(screen.query_one("#field-card", FormField), normalize_card_type),
+        serial_check,
+    ]
 
 
 class IdentificationScreen(StepScreen):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from mes_tui.models import CardType, Channel, PersonView, Status
@@ -127,6 +128,14 @@ class MesService(Protocol):
         """
         ...
 
+    def find_code_recipient(
+        self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
+    ) -> str:
+        """Check who asks for a new code and return the masked e-mail it would go to, sending
+        nothing (the seed shows the address before "Valider"). Same refusals as below, but
+        ``DeliveryFailed``."""
+        ...
+
     def request_provisional_code(
         self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
     ) -> CodeSent:
@@ -162,6 +171,17 @@ class MesService(Protocol):
     ) -> Decision:
         """Activate or oppose an attached profile. A minor's profile needs the certification
         (``CertificationRequired``); ``NotAttached`` if the profile is not the holder's."""
+        ...
+
+    def default_receipts_dir(self) -> Path:
+        """``DATA_DIR/justificatifs``: where receipts go unless the person chooses a folder."""
+        ...
+
+    def save_receipt(self, nir: str, folder: Path | None = None) -> Path:
+        """Write the opposition receipt (PDF) of the person's current opposition into ``folder``
+        (default: ``default_receipts_dir()``) and return its path. It can be saved once per
+        decision: ``ReceiptUnavailable`` afterwards, or when the person is not opposed.
+        ``InvalidInput(field="folder")`` when the folder cannot be created or written."""
         ...
 
     # -- contact details ----------------------------------------------------------------

@@ -150,6 +150,13 @@ class UnknownPerson(ServiceError):
         super().__init__(t.UNKNOWN_PERSON)
 
 
+class ReceiptUnavailable(ServiceError):
+    """The opposition receipt was already saved for this decision, or there is no opposition."""
+
+    def __init__(self) -> None:
+        super().__init__(t.RECEIPT_UNAVAILABLE)
+
+
 class StorageBusy(ServiceError):
     """The registry stayed locked longer than we are willing to wait."""
 

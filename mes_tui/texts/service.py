@@ -9,6 +9,10 @@ LOCKED = (
     "Trop de tentatives infructueuses. Par sécurité, l'identification est bloquée : "
     "réessayez dans {wait}."
 )
+CODE_REQUEST_LOCKED = (
+    "Trop de demandes infructueuses. Par sécurité, la demande d'un nouveau code provisoire est "
+    "bloquée : réessayez dans {wait}."
+)
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect. Vérifiez votre saisie et réessayez."
 LOGIN_LOCKED = (
     "Trop de tentatives de connexion infructueuses. Par sécurité, la connexion est bloquée : "
@@ -42,7 +46,9 @@ OTP_NONE_PENDING = "Aucun code n'est en attente. Saisissez à nouveau la coordon
 OTP_RESEND_WAIT = "Un code vient d'être envoyé. Vous pourrez en demander un autre dans {wait}."
 CONTACT_SAME = "Cette coordonnée est déjà celle enregistrée : aucune vérification n'est nécessaire."
 IDENTIFIER_TAKEN = "Cet identifiant est déjà utilisé. Choisissez-en un autre."
-IDENTIFIER_TAKEN_SUGGEST = "Cet identifiant est déjà utilisé. Identifiants disponibles : {suggestions}."
+IDENTIFIER_TAKEN_SUGGEST = (
+    "Cet identifiant est déjà utilisé. Identifiants disponibles : {suggestions}."
+)
 IDENTIFIER_IS_NIR = "L'identifiant ne peut pas être votre numéro de sécurité sociale."
 TERMS_NOT_ACCEPTED = (
     "Pour activer Mon espace santé, acceptez les Conditions Générales d'Utilisation "
@@ -52,7 +58,9 @@ DECISION_CONFLICT = (
     "Une décision a déjà été enregistrée pour ce profil ({status}). "
     "La page a été mise à jour : vérifiez la situation avant de continuer."
 )
-ALREADY_ACTIVE = "Mon espace santé est déjà activé pour ce profil. Connectez-vous avec votre identifiant."
+ALREADY_ACTIVE = (
+    "Mon espace santé est déjà activé pour ce profil. Connectez-vous avec votre identifiant."
+)
 CERTIFICATION_REQUIRED = (
     "Pour gérer le profil d'un enfant mineur, certifiez être son représentant légal."
 )
@@ -61,6 +69,18 @@ UNKNOWN_PERSON = "Cette personne n'est pas dans le registre."
 STORAGE_BUSY = (
     "Le service est momentanément très sollicité. Votre demande n'a pas été enregistrée : "
     "réessayez dans quelques instants."
+)
+
+STATUS_INVALID = "Choisissez d'activer Mon espace santé ou de vous y opposer."
+CHANNEL_INVALID = "Choisissez la coordonnée à vérifier : l'adresse e-mail ou le numéro de mobile."
+
+RECEIPT_UNAVAILABLE = (
+    "Le justificatif d'opposition n'est plus disponible : il ne peut être enregistré qu'une "
+    "fois, juste après la décision."
+)
+RECEIPT_FOLDER = (
+    "Impossible d'enregistrer le justificatif dans ce dossier ({reason}). "
+    "Indiquez un autre dossier."
 )
 
 STATUS_LABELS = {
@@ -86,6 +106,50 @@ LETTER_BODY_INVITATION = (
     "pour vous. Pour l'activer ou vous y opposer, rendez-vous sur monespacesante.fr avec ce code "
     "provisoire : {code}\n\nVotre conseiller Mon espace santé"
 )
+
+
+MAIL_SUBJECT_INVITATION = "Mon espace santé va être créé pour vous"
+LETTER_SUBJECT_INVITATION = "Courrier : Mon espace santé va être créé pour vous"
+
+# Reasons given for a bad row of a registry import (mes-tui registry import).
+IMPORT_PROBLEM = "{field} : {reason}"
+IMPORT_FIELD_LABELS = {
+    "nir": "NIR",
+    "first_name": "prénom",
+    "last_name": "nom",
+    "birth_date": "date de naissance",
+    "card_type": "type de carte",
+    "card_serial": "numéro de série",
+    "provisional_code": "code provisoire",
+    "status": "statut",
+    "decided_on": "date de décision",
+    "email": "e-mail",
+    "mobile": "mobile",
+    "profiles": "profils rattachés",
+    "identifier": "identifiant",
+    "password": "mot de passe",
+    "locked_until": "blocage",
+}
+IMPORT_NOT_AN_OBJECT = "la ligne n'est pas une fiche (clés et valeurs attendues)."
+IMPORT_UNKNOWN_KEY = "colonne inconnue « {key} » (colonnes possibles : {known})."
+IMPORT_REQUIRED = "valeur obligatoire manquante."
+IMPORT_NAME_CONTROL = "contient des caractères de contrôle ou invisibles."
+IMPORT_NAME_TOO_LONG = "{max} caractères au plus."
+IMPORT_STATUS = "valeur attendue : en_attente, active ou opposee."
+IMPORT_DATE = "date attendue au format AAAA-MM-JJ ou JJ/MM/AAAA."
+IMPORT_DECIDED_WHILE_PENDING = (
+    "une date de décision n'a de sens que pour un profil activé ou opposé."
+)
+IMPORT_DATETIME = "date et heure attendues au format ISO (AAAA-MM-JJTHH:MM:SS+00:00)."
+IMPORT_DUPLICATE_NIR = "ce NIR figure déjà à la ligne {row}."
+IMPORT_PROFILE_SELF = "une personne ne peut pas être rattachée à elle-même."
+IMPORT_PROFILE_UNKNOWN = "le profil {nir} n'est ni dans le fichier ni dans le registre."
+IMPORT_PROFILE_TWICE = "le profil {nir} est cité deux fois."
+IMPORT_IDENTIFIER_NOT_ACTIVE = "un identifiant n'est possible que pour un espace activé."
+IMPORT_IDENTIFIER_IS_NIR = "l'identifiant ne peut pas reprendre le NIR."
+IMPORT_IDENTIFIER_DUPLICATE = "cet identifiant figure déjà à la ligne {row}."
+IMPORT_IDENTIFIER_TAKEN = "cet identifiant est déjà utilisé dans le registre."
+IMPORT_PASSWORD_WITHOUT_IDENTIFIER = "un mot de passe demande un identifiant."
 
 
 def wait_phrase(seconds: float) -> str:

@@ -30,3 +30,7 @@ MESSAGES_TITLE = "Messages reçus (simulation)"
 MESSAGES_EMPTY = "Aucun message envoyé pour la personne en cours."
 MESSAGE_NOTICE = "Message reçu (simulation) — {channel} à {to}"
 CHANNEL_LABELS = {"email": "E-mail", "sms": "SMS", "courrier": "Courrier"}
+KEY_PREVIOUS_CHOICE = "Choix précédent"
+KEY_NEXT_CHOICE = "Choix suivant"
+KEY_CHOOSE = "Choisir"
+CLOSE = "Fermer"

@@ -59,6 +59,9 @@ MOBILE_INVALID = (
     "Le numéro de téléphone mobile n'est pas valide. "
     "Format attendu : 06 11 12 13 14 ou +33 6 11 12 13 14."
 )
+MOBILE_NOT_FRENCH = (
+    "Saisissez un numéro de mobile français (métropole ou outre-mer), par exemple 06 11 12 13 14."
+)
 MOBILE_NOT_MOBILE = (
     "Ce numéro n'est pas un numéro de mobile. Saisissez un numéro qui commence par 06 ou 07."
 )
@@ -82,7 +85,9 @@ PASSWORD_RULE_UPPER = "1 majuscule"
 PASSWORD_RULE_LOWER = "1 minuscule"
 PASSWORD_EMPTY = "Saisissez un mot de passe."
 PASSWORD_RULES_UNMET = "Le mot de passe ne respecte pas encore : {rules}."
-PASSWORD_MISMATCH = "Les deux mots de passe ne sont pas identiques. Ressaisissez le même mot de passe."
+PASSWORD_MISMATCH = (
+    "Les deux mots de passe ne sont pas identiques. Ressaisissez le même mot de passe."
+)
 PASSWORD_CONTAINS_NAME = "Le mot de passe ne doit pas contenir votre nom ou votre prénom."
 PASSWORD_CONTAINS_BIRTH_DATE = "Le mot de passe ne doit pas contenir votre date de naissance."
 PASSWORD_CONTAINS_IDENTIFIER = "Le mot de passe ne doit pas contenir votre identifiant."

@@ -16,7 +16,8 @@ FOCUS_RIGHT = "<"
 
 
 class ActionButton(Button):
-    """A one-line button: ``[ Continuer ]``, focused ``[>Continuer<]``, disabled ``[ -Continuer- ]``."""
+    """A one-line button: ``[ Continuer ]``; focused ``[>Continuer<]``; disabled
+    ``[ (Continuer) ]``."""
 
     DEFAULT_CSS = """
     ActionButton {
@@ -29,8 +30,15 @@ class ActionButton(Button):
     ActionButton:focus { text-style: bold reverse; }
     """
 
-    def __init__(self, label: str, *, id: str | None = None, variant: str = "default",
-                 classes: str | None = None, action: str | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        *,
+        id: str | None = None,
+        variant: str = "default",
+        classes: str | None = None,
+        action: str | None = None,
+    ) -> None:
         self._text = label
         super().__init__(
             self._decorate(label, focused=False, disabled=False),

@@ -171,15 +171,21 @@ class ErrorSummary(Static, can_focus=True):
 
 
 class StepHeader(Static):
-    """"Étape N sur M — Titre", with a back arrow as in the seed."""
+    """ "Étape N sur M — Titre", with a back arrow as in the seed."""
 
     DEFAULT_CSS = """
     StepHeader { height: auto; padding: 0 1; background: $boost; }
     StepHeader > .step { color: $text-muted; }
     """
 
-    def __init__(self, title: str, position: tuple[int, int] | None = None,
-                 journey: str | None = None, *, back_arrow: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        position: tuple[int, int] | None = None,
+        journey: str | None = None,
+        *,
+        back_arrow: bool = True,
+    ) -> None:
         self._title = title
         self._back_arrow = back_arrow
         self._position = position

@@ -1,0 +1,119 @@
+"""Je prends ma décision: activate (with the CGU) or oppose."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+from mes_tui import journey
+from mes_tui.screens.base import StepScreen
+from mes_tui.texts import decision as t
+from mes_tui.widgets.choice_list import ChoiceList, Option
+from mes_tui.widgets.controls import ActionButton, LinkButton, Tick
+from mes_tui.widgets.fields import FormField
+
+ACTIVATE = "activate"
+OPPOSE = "oppose"
+
+
+class DecisionScreen(StepScreen):
+    STEP = journey.Step.DECISION
+    FIRST_FOCUS = "#decision"
+
+    DEFAULT_CSS = """
+    DecisionScreen #terms-block { display: none; height: auto; }
+    DecisionScreen.-activating #terms-block { display: block; }
+    DecisionScreen .hello { text-style: bold; margin: 1 0 0 0; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        from mes_tui.models import Status, format_date
+
+        person = self.session.person
+        assert person is not None
+        yield Static(Content(t.HELLO.format(name=person.greeting_name)), classes="hello")
+        if person.status is Status.OPPOSEE and person.decided_on is not None:
+            yield Static(
+                Content(t.OPPOSED_BEFORE.format(date=format_date(person.decided_on))),
+                classes="notice",
+                id="opposed-before",
+            )
+        current = {
+            journey.Branch.ACTIVATION: ACTIVATE if self.session.accepted_terms else None,
+            journey.Branch.OPPOSITION: OPPOSE,
+        }.get(self.session.branch)
+        yield FormField(
+            t.CHOICE_LABEL,
+            ChoiceList(
+                [
+                    Option(ACTIVATE, t.ACTIVATE, t.ACTIVATE_DETAIL),
+                    Option(OPPOSE, t.OPPOSE, t.OPPOSE_DETAIL),
+                ],
+                current,
+                id="decision",
+            ),
+            hint=t.CHOICE_HINT,
+            id="field-decision",
+        )
+        yield FormField(
+            t.TERMS_LABEL,
+            Tick(t.TERMS, self.session.accepted_terms, id="terms"),
+            extra=[
+                LinkButton(t.READ_CGU, id="read-cgu"),
+                LinkButton(t.READ_PRIVACY, id="read-privacy"),
+            ],
+            id="terms-block",
+        )
+        with Horizontal(classes="actions"):
+            yield ActionButton(t.CONTINUE, id="continue", variant="primary")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_class(self.query_one("#decision", ChoiceList).value == ACTIVATE, "-activating")
+
+    @on(ChoiceList.Changed, "#decision")
+    def decision_changed(self, event: ChoiceList.Changed) -> None:
+        self.set_class(event.value == ACTIVATE, "-activating")
+        self.clear_errors()
+
+    @on(Tick.Changed, "#terms")
+    def terms_changed(self, event: Tick.Changed) -> None:
+        self.session.accepted_terms = event.value
+        if event.value:
+            self.query_one("#terms-block", FormField).set_error(None)
+
+    @on(LinkButton.Pressed, "#read-cgu")
+    def read_cgu(self) -> None:
+        from mes_tui.screens.reading import ReadingScreen
+
+        self.app.push_screen(ReadingScreen(t.CGU_TITLE, "cgu.txt"))
+
+    @on(LinkButton.Pressed, "#read-privacy")
+    def read_privacy(self) -> None:
+        from mes_tui.screens.reading import ReadingScreen
+
+        self.app.push_screen(ReadingScreen(t.PRIVACY_TITLE, "confidentialite.txt"))
+
+    @on(ActionButton.Pressed, "#continue")
+    def submit(self) -> None:
+        decision = self.query_one("#decision", ChoiceList).value
+        if decision is None:
+            self.show_field_errors(
+                [(self.query_one("#field-decision", FormField), t.CHOICE_MISSING)]
+            )
+            return
+        if decision == OPPOSE:
+            self.clear_errors()
+            self.session.branch = journey.Branch.OPPOSITION
+            self.mes_app.goto(journey.Step.OPPOSE_CONFIRM)
+            return
+        if not self.query_one("#terms", Tick).value:
+            self.show_field_errors([(self.query_one("#terms-block", FormField), t.TERMS_MISSING)])
+            return
+        self.clear_errors()
+        self.session.branch = journey.Branch.ACTIVATION
+        self.session.accepted_terms = True
+        self.mes_app.goto(journey.Step.CONTACTS)

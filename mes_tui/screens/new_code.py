@@ -1,0 +1,186 @@
+"""Je génère un nouveau code provisoire, then Envoi du code provisoire (by e-mail only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from mes_tui import journey
+from mes_tui.models import CardType
+from mes_tui.screens.base import StepScreen
+from mes_tui.screens.forms import FieldCheck, show_service_error, validated
+from mes_tui.screens.identification import card_checks, card_fields, serial_help, serial_hint
+from mes_tui.texts import new_code as t
+from mes_tui.texts import vitale as tv
+from mes_tui.widgets.card_choice import CardTypeChoice
+from mes_tui.widgets.controls import ActionButton
+from mes_tui.widgets.fields import FormField, HelpPanel
+from mes_tui.widgets.inputs import GroupedInput, NirInput
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    """What the person typed to ask for a new code, kept until the code is sent."""
+
+    nir_without_key: str
+    birth_date: date
+    card_type: CardType
+    serial: str
+
+
+class BirthDateInput(Horizontal):
+    """Three boxes JJ / MM / AAAA; ``value`` joins them for validation."""
+
+    DEFAULT_CSS = """
+    BirthDateInput { height: auto; width: auto; }
+    BirthDateInput > Input { width: 8; }
+    BirthDateInput > #birth-year { width: 10; }
+    BirthDateInput > Static { width: 3; content-align: center middle; height: 3; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield GroupedInput(groups=(2,), allowed="0123456789", placeholder=t.DAY, id="birth-day")
+        yield Static("/")
+        yield GroupedInput(groups=(2,), allowed="0123456789", placeholder=t.MONTH, id="birth-month")
+        yield Static("/")
+        yield GroupedInput(groups=(4,), allowed="0123456789", placeholder=t.YEAR, id="birth-year")
+
+    @property
+    def parts(self) -> tuple[str, str, str]:
+        return (
+            self.query_one("#birth-day", Input).value,
+            self.query_one("#birth-month", Input).value,
+            self.query_one("#birth-year", Input).value,
+        )
+
+    def focus(self, scroll_visible: bool = True) -> BirthDateInput:
+        self.query_one("#birth-day", Input).focus(scroll_visible)
+        return self
+
+    @on(Input.Changed)
+    def advance(self, event: Input.Changed) -> None:
+        # Move on to the next box once one is full, as people type dates in one go.
+        box = event.input
+        if (
+            isinstance(box, GroupedInput)
+            and box.id != "birth-year"
+            and len(box.compact_value()) == 2
+        ):
+            if box.has_focus:
+                self.screen.focus_next()
+
+
+class NewCodeScreen(StepScreen):
+    STEP = journey.Step.NEW_CODE
+    FIRST_FOCUS = "#nir"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content(t.INTRO), classes="intro")
+        yield FormField(
+            t.NIR_LABEL,
+            NirInput(with_key=False, placeholder="1 55 12 55 555 555", id="nir"),
+            hint=t.NIR_HINT,
+            id="field-nir",
+        )
+        yield Static(Content(t.BIRTH_TITLE), classes="section-title")
+        yield Static(Content(t.BIRTH_NOTE), classes="hint")
+        yield FormField(
+            t.BIRTH_LABEL, BirthDateInput(id="birth"), hint=t.BIRTH_HINT, id="field-birth"
+        )
+        card = self.session.card_type.value if self.session.card_type else None
+        yield from card_fields(card)
+        with Horizontal(classes="actions"):
+            yield ActionButton(t.BACK, id="back")
+            yield ActionButton(t.CONTINUE, id="continue", variant="primary")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        card = self.query_one("#card", CardTypeChoice).value
+        self.query_one("#field-serial", FormField).set_hint(_serial_hint(card))
+
+    @on(CardTypeChoice.Changed)
+    def card_changed(self, event: CardTypeChoice.Changed) -> None:
+        self.query_one("#field-serial", FormField).set_hint(_serial_hint(event.value))
+        self.query_one("#serial-help", HelpPanel).set_body(serial_help(event.value))
+
+    @on(ActionButton.Pressed, "#back")
+    def back(self) -> None:
+        self.mes_app.go_back()
+
+    @on(Input.Submitted)
+    @on(ActionButton.Pressed, "#continue")
+    def submit(self) -> None:
+        from mes_tui.models import birth_date_from_parts, normalize_nir_without_key
+
+        birth = self.query_one("#birth", BirthDateInput)
+        checks = [
+            FieldCheck(self.query_one("#field-nir", FormField), normalize_nir_without_key),
+            FieldCheck(
+                self.query_one("#field-birth", FormField),
+                lambda _: birth_date_from_parts(*birth.parts),
+            ),
+            *card_checks(self),
+        ]
+        values = validated(self, checks)
+        if values is None:
+            return
+        request = CodeRequest(*values)
+        self.session.card_type = request.card_type
+        self.call_service(
+            lambda service: service.find_code_recipient(
+                request.nir_without_key, request.birth_date, request.card_type, request.serial
+            ),
+            lambda masked: self.app.push_screen(CodeDeliveryScreen(request, masked)),
+            lambda error: show_service_error(self, error),
+        )
+
+
+def _serial_hint(card: str | None) -> str:
+    # The seed shows another example on this screen.
+    return (
+        serial_hint(card) if card else f"{tv.SERIAL_HINT_NONE.split(' Ex')[0]} {t.SERIAL_EXAMPLE}"
+    )
+
+
+class CodeDeliveryScreen(StepScreen):
+    STEP = journey.Step.CODE_DELIVERY
+    FIRST_FOCUS = "#validate"
+
+    def __init__(self, request: CodeRequest, masked_to: str) -> None:
+        self.request = request
+        self.masked_to = masked_to
+        super().__init__()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content(t.DELIVERY_MODE), classes="intro")
+        yield Static(Content(t.DELIVERY_EMAIL.format(to=self.masked_to)), id="masked-to")
+        yield HelpPanel(t.WRONG_DETAILS_TITLE, t.WRONG_DETAILS, id="wrong-details")
+        with Horizontal(classes="actions"):
+            yield ActionButton(t.BACK, id="back")
+            yield ActionButton(t.VALIDATE, id="validate", variant="primary")
+
+    @on(ActionButton.Pressed, "#back")
+    def back(self) -> None:
+        self.mes_app.go_back()
+
+    @on(ActionButton.Pressed, "#validate")
+    def send(self) -> None:
+        r = self.request
+        self.call_service(
+            lambda service: service.request_provisional_code(
+                r.nir_without_key, r.birth_date, r.card_type, r.serial
+            ),
+            self._sent,
+        )
+
+    def _sent(self, sent: Any) -> None:
+        self.session.notice = t.SENT.format(to=sent.masked_to)
+        self.session.branch = journey.Branch.ACTIVATION
+        self.mes_app.restart_at(journey.Step.IDENTIFY)

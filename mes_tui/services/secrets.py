@@ -1,0 +1,149 @@
+"""The key that hashes codes and NIRs: in the system keyring if there is one, else a private file.
+
+The key is fetched on first use, not when the service opens: the first screen does not need it,
+and ``keyring`` is slow to import. Set ``MES_TUI_KEYRING=off`` to skip the keyring (tests, shared
+hosts without a session bus).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+from mes_tui.services.storage import PRIVATE_FILE
+
+log = logging.getLogger("mes_tui")
+
+KEY_BYTES = 32
+KEYRING_SERVICE = "mes-tui"
+KEY_FILE_NAME = "secret.key"
+
+_warned_lock = threading.Lock()
+_warned = False
+
+
+class KeyProvider(Protocol):
+    def key(self) -> bytes:
+        """The HMAC key (32 bytes), the same for every process sharing the data directory."""
+        ...
+
+
+class StaticKey:
+    """A fixed key, for tests and tools that bring their own."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def key(self) -> bytes:
+        return self._key
+
+
+def _warn_fallback_once(reason: str) -> None:
+    global _warned
+    with _warned_lock:
+        if _warned:
+            return
+        _warned = True
+    log.warning(
+        "Trousseau système indisponible (%s) : la clé de hachage des codes est conservée dans "
+        "le fichier %s du dossier de données, lisible par son seul propriétaire.",
+        reason,
+        KEY_FILE_NAME,
+    )
+
+
+def _usable_keyring() -> Any | None:
+    """The keyring backend if one can actually store secrets, else None."""
+    try:
+        import keyring
+        from keyring.backends import chainer, fail
+
+        backend = keyring.get_keyring()
+    except Exception:  # any import or configuration problem means "no keyring"
+        return None
+    if isinstance(backend, fail.Keyring):
+        return None
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return None
+    return backend
+
+
+class SecretStore:
+    """The HMAC key of one data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.key_file = data_dir / KEY_FILE_NAME
+        self._key: bytes | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def keyring_user(self) -> str:
+        """The keyring entry's user name: a hash of the data directory, never a person."""
+        return hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:32]
+
+    def key(self) -> bytes:
+        with self._lock:
+            if self._key is None:
+                self._key = self._load()
+            return self._key
+
+    def _load(self) -> bytes:
+        if os.environ.get("MES_TUI_KEYRING", "").strip().lower() in {"off", "0", "no", "false"}:
+            _warn_fallback_once("MES_TUI_KEYRING=off")
+            return self._from_file()
+        backend = _usable_keyring()
+        if backend is None:
+            _warn_fallback_once("aucun trousseau utilisable")
+            return self._from_file()
+        try:
+            return self._from_keyring(backend)
+        except Exception as error:  # locked keyring, no D-Bus session, ...
+            _warn_fallback_once(type(error).__name__)
+            return self._from_file()
+
+    def _from_keyring(self, backend: Any) -> bytes:
+        stored = backend.get_password(KEYRING_SERVICE, self.keyring_user)
+        if stored is None:
+            backend.set_password(KEYRING_SERVICE, self.keyring_user, secrets.token_hex(KEY_BYTES))
+            # Read back: if another process stored its key meanwhile, we all use the last one.
+            stored = backend.get_password(KEYRING_SERVICE, self.keyring_user)
+        return bytes.fromhex(str(stored))
+
+    def _from_file(self) -> bytes:
+        """Read the key file, creating it atomically if needed so that concurrent processes agree.
+
+        The key is written to a temporary file (``O_EXCL``, owner only) and linked into place;
+        linking fails if another process got there first, and then its key is the one we read.
+        """
+        try:
+            return self._read_key_file()
+        except FileNotFoundError:
+            pass
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        temp = self.data_dir / f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        try:
+            os.write(fd, secrets.token_hex(KEY_BYTES).encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temp, self.key_file)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+        return self._read_key_file()
+
+    def _read_key_file(self) -> bytes:
+        text = self.key_file.read_text(encoding="ascii").strip()
+        key = bytes.fromhex(text)
+        if len(key) != KEY_BYTES:
+            raise ValueError("clé de hachage illisible dans le dossier de données")
+        return key

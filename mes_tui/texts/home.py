@@ -1,0 +1,21 @@
+"""The home page of Mon espace santé, once the space is activated or the person signed in."""
+
+GREETING = "Bonjour {name} !"
+NAME = "Nom : {name}"
+STATUS = "Statut : {status}"
+IDENTIFIER = "Identifiant : {identifier}"
+NO_IDENTIFIER = "Identifiant : aucun"
+
+STATUS_ACTIVE = "Mon espace santé activé"
+STATUS_ACTIVE_ON = "Mon espace santé activé le {date}"
+STATUS_OPPOSED = "Profil opposé"
+STATUS_OPPOSED_ON = "Profil opposé le {date}"
+STATUS_PENDING = "En attente de décision"
+
+PROFILES_TITLE = "Profils rattachés ({count})"
+PROFILES_HINT = "↑ ↓ pour parcourir les profils."
+NO_PROFILES = "Aucun profil n'est rattaché à votre compte."
+PROFILE_ROW = "{initials}  {name}  {status}"
+MINOR = " (enfant mineur)"
+
+NEXT_PERSON = "Terminer et accueillir la personne suivante"

@@ -1,0 +1,27 @@
+"""Opposition à Mon espace santé 4/4: the opposition receipt (justificatif), a one-page PDF."""
+
+PAGE = "Page {page}/{pages}"
+NIR_LINE = "Numéro de l'assuré : {nir}"
+NAME_LINE = "Nom de l'assuré : {name}"
+ISSUED_ON = "Le {date}"
+TITLE = "Votre justificatif d'opposition"
+GREETING = "Bonjour {name},"
+GREETING_NO_NAME = "Bonjour,"
+TAKEN_INTO_ACCOUNT = (
+    "Votre demande d'opposition à la création de Mon espace santé a bien été prise en compte "
+    "le {date}."
+)
+CHANGE_OF_MIND = (
+    "Vous pouvez revenir à tout moment sur votre décision en vous connectant sur monespacesante.fr."
+)
+CLOSING = "Avec toute mon attention,"
+SIGNATURE = "Votre conseiller Mon espace santé"
+
+# PDF document properties, shown by PDF readers ("Propriétés du document").
+META_TITLE = "Justificatif d'opposition à Mon espace santé"
+META_AUTHOR = "Mon espace santé — l'Assurance Maladie"
+META_SUBJECT = "Opposition à la création de Mon espace santé, prise en compte le {date}"
+META_CREATOR = "mes-tui"
+
+# The file name: the decision date and a short random part, never the NIR.
+FILE_NAME = "justificatif-opposition-{date}-{token}.pdf"

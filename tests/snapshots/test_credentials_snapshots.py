@@ -1,0 +1,93 @@
+"""Snapshots at 80×24 of the credentials form, the activation confirmation and the home page.
+
+Regenerate with ``pytest tests/snapshots --snapshot-update`` and look at every changed SVG.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from mes_tui import journey
+from mes_tui.app import MesApp
+from mes_tui.models import CardType
+from mes_tui.screens.credentials import CredentialsScreen, SuggestionLink
+from mes_tui.services import open_service
+from mes_tui.services.clock import FakeClock
+
+NIR = "116304403801618"
+SIZE = (80, 24)
+
+
+def make_app(data_dir: Path) -> tuple[MesApp, Any]:
+    service = open_service(data_dir, clock=FakeClock(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)))
+    return MesApp(service=service, show_messages=False), service
+
+
+def identified(app: MesApp, service: Any) -> None:
+    app.session.person = service.identify("HuqZF3KXCz8k", NIR, CardType.SANS_PHOTO, "01024576124")
+    app.session.accepted_terms = True
+
+
+def activated(app: MesApp, service: Any) -> None:
+    identified(app, service)
+    service.activate(NIR, "martine.leguellec", "Vert&Olive2024", accepted_terms=True)
+    app.session.person = service.get_person(NIR)
+    app.session.identifier = "martine.leguellec"
+
+
+def test_credentials_form(snap_compare: Any, data_dir: Path) -> None:
+    app, service = make_app(data_dir)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        identified(app, service)
+        app.goto(journey.Step.CREDENTIALS)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_credentials_taken_identifier_and_checklist(snap_compare: Any, data_dir: Path) -> None:
+    """Suggestions for a taken identifier; the checklist with rules met and missing."""
+    app, service = make_app(data_dir)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        identified(app, service)
+        app.goto(journey.Step.CREDENTIALS)
+        await pilot.pause()
+        await pilot.press(*"lucas.petit", "tab")
+        for _ in range(500):
+            if isinstance(app.screen, CredentialsScreen) and app.screen.query(SuggestionLink):
+                break
+            await asyncio.sleep(0.01)
+            await pilot.pause()
+        await pilot.press(*"abc7")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_activated(snap_compare: Any, data_dir: Path) -> None:
+    app, service = make_app(data_dir)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        activated(app, service)
+        app.restart_at(journey.Step.ACTIVATED)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_home(snap_compare: Any, data_dir: Path) -> None:
+    app, service = make_app(data_dir)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        activated(app, service)
+        app.restart_at(journey.Step.HOME)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,273 @@
+"""The opposition receipt (Opposition à Mon espace santé 4/4): content, file and failure rules."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import cast
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from mes_tui.paths import asset_path
+from mes_tui.services import receipts
+from mes_tui.services.receipts import write_receipt
+
+REPO = Path(__file__).resolve().parents[2]
+NIR = "116304403801618"
+NIR_FORMATTED = "1 16 30 44 038 016 18"
+DECIDED_ON = date(2021, 9, 28)
+NOW = datetime(2021, 9, 28, 8, 30, 15, tzinfo=UTC)
+FIRST = "Zoé Françoise"
+LAST = "LŒUVRE-STRAßE"
+
+
+@pytest.fixture(autouse=True)
+def _usual_umask() -> Iterator[None]:
+    """A permissive umask, so that the modes checked come from the code, not from the umask."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A receipts folder that does not exist yet."""
+    return tmp_path / "justificatifs"
+
+
+def _write(folder: Path, **overrides: object) -> Path:
+    arguments: dict[str, object] = {
+        "nir": NIR,
+        "first_name": FIRST,
+        "last_name": LAST,
+        "decided_on": DECIDED_ON,
+        "now": NOW,
+    }
+    arguments.update(overrides)
+    return write_receipt(folder, **arguments)  # type: ignore[arg-type]
+
+
+def _text(path: Path, page: int = 0) -> str:
+    """The text of one page, its whitespace (line breaks of wrapped sentences) collapsed."""
+    return " ".join(PdfReader(path).pages[page].extract_text().split())
+
+
+# -- content ----------------------------------------------------------------------------------
+
+
+def test_every_element_of_the_seed_page_in_order_with_non_ascii_names(folder: Path) -> None:
+    text = _text(_write(folder))
+    expected = [
+        "Page 1/1",
+        f"Numéro de l'assuré : {NIR_FORMATTED}",
+        "Nom de l'assuré : LŒUVRE-STRAßE Zoé Françoise",
+        "Le 28/09/2021",
+        "Votre justificatif d'opposition",
+        "Bonjour Zoé Françoise Lœuvre-Straße,",
+        "Votre demande d'opposition à la création de Mon espace santé a bien été prise en "
+        "compte le 28/09/2021.",
+        "Vous pouvez revenir à tout moment sur votre décision en vous connectant sur "
+        "monespacesante.fr.",
+        "Avec toute mon attention,",
+        "Votre conseiller Mon espace santé",
+    ]
+    position = 0
+    for element in expected:
+        found = text.find(element, position)
+        assert found >= 0, f"{element!r} missing (or out of order) in {text!r}"
+        position = found + len(element)
+    for letters in ("Œ", "ß", "é", "ç", "œ"):
+        assert letters in text
+
+
+def test_the_seed_person_reads_as_in_the_seed(folder: Path) -> None:
+    text = _text(_write(folder, first_name="Martine julie", last_name="LEGUELLEC"))
+    assert "Nom de l'assuré : LEGUELLEC Martine julie" in text
+    assert "Bonjour Martine Julie Leguellec," in text
+
+
+def test_a_spaced_nir_is_accepted_and_printed_formatted(folder: Path) -> None:
+    text = _text(_write(folder, nir=NIR_FORMATTED))
+    assert f"Numéro de l'assuré : {NIR_FORMATTED}" in text
+
+
+def test_control_and_invisible_characters_are_stripped_from_names(folder: Path) -> None:
+    text = _text(
+        _write(folder, first_name="Zo\x1b\u202eé\x00 Françoise\x07", last_name="LŒUVRE\tX")
+    )
+    assert "Nom de l'assuré : LŒUVRE X Zoé Françoise" in text
+    assert "Bonjour Zoé Françoise Lœuvre X," in text
+    assert not any(ch in text for ch in "\x1b\u202e\x00\x07")
+
+
+def test_the_receipt_is_dated_of_its_issue_in_paris_and_states_the_decision_date(
+    folder: Path,
+) -> None:
+    # 22:30 UTC on 29 September is already 30 September in Paris (UTC+2 in summer).
+    text = _text(_write(folder, now=datetime(2021, 9, 29, 22, 30, tzinfo=UTC)))
+    assert "Le 30/09/2021" in text
+    assert "a bien été prise en compte le 28/09/2021." in text
+
+
+def test_an_invalid_nir_is_refused_and_nothing_is_written(folder: Path) -> None:
+    with pytest.raises(ValueError):
+        _write(folder, nir="1 55 12 55 555 555 55")  # the seed's format example: wrong key
+    assert not folder.exists()
+
+
+def test_very_long_names_flow_onto_a_second_page_numbered_out_of_two(folder: Path) -> None:
+    path = _write(folder, first_name="Zoé " * 300, last_name="LŒUVRE-STRAßE" * 60)
+    assert len(PdfReader(path).pages) == 2
+    assert _text(path, 0).startswith("Page 1/2")
+    assert _text(path, 1).startswith("Page 2/2")
+
+
+# -- the PDF ----------------------------------------------------------------------------------
+
+
+def test_one_a4_portrait_page(folder: Path) -> None:
+    reader = PdfReader(_write(folder))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    # A4 is 210 x 297 mm, that is 595.28 x 841.89 points.
+    assert float(box.width) == pytest.approx(595.28, abs=0.5)
+    assert float(box.height) == pytest.approx(841.89, abs=0.5)
+
+
+def test_metadata(folder: Path) -> None:
+    metadata = PdfReader(_write(folder)).metadata
+    assert metadata is not None
+    assert metadata.title == "Justificatif d'opposition à Mon espace santé"
+    assert metadata.author is not None
+    assert "Mon espace santé" in metadata.author
+    assert "Assurance Maladie" in metadata.author
+    assert metadata.subject is not None
+    assert "28/09/2021" in metadata.subject
+    assert metadata.creation_date == NOW
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
+    first = _write(tmp_path / "a").read_bytes()
+    second = _write(tmp_path / "b").read_bytes()
+    assert first == second
+
+
+def test_fonts_are_embedded_and_subset(folder: Path) -> None:
+    page = PdfReader(_write(folder)).pages[0]
+    resources = cast(DictionaryObject, page["/Resources"])
+    fonts = cast(DictionaryObject, resources["/Font"].get_object())
+    assert len(fonts) == 2  # regular and bold
+    for ref in fonts.values():
+        font = cast(DictionaryObject, ref.get_object())
+        # A subset font's name has a six-letter tag: "ABCDEF+DejaVuSansBook".
+        assert re.fullmatch(r"/[A-Z]{6}\+DejaVuSans.*", str(font["/BaseFont"]))
+        descendants = cast(ArrayObject, font["/DescendantFonts"])
+        cid_font = cast(DictionaryObject, descendants[0].get_object())
+        descriptor = cast(DictionaryObject, cid_font["/FontDescriptor"].get_object())
+        assert "/FontFile2" in descriptor
+
+
+def test_file_is_small(folder: Path) -> None:
+    assert _write(folder).stat().st_size < 60 * 1024
+
+
+def test_the_font_and_its_licence_are_shipped() -> None:
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
+        assert asset_path("fonts", name).is_file()
+    assert "Bitstream" in asset_path("fonts", "LICENSE-DejaVu.txt").read_text(encoding="utf-8")
+
+
+# -- the file ---------------------------------------------------------------------------------
+
+
+def test_modes_owner_only(folder: Path) -> None:
+    path = _write(folder)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
+    tmp_path.chmod(0o755)
+    _write(tmp_path)
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
+
+
+def test_the_file_name_carries_the_date_and_no_part_of_the_nir(folder: Path) -> None:
+    name = _write(folder).name
+    assert NIR not in name
+    assert NIR_FORMATTED not in name
+    assert NIR_FORMATTED.replace(" ", "-") not in name
+    # The only digits are the decision date's.
+    assert re.fullmatch(r"justificatif-opposition-2021-09-28-[a-z]+\.pdf", name), name
+
+
+def test_two_receipts_in_the_same_second_get_two_names(folder: Path) -> None:
+    first = _write(folder)
+    content = first.read_bytes()
+    second = _write(folder)
+    assert first != second
+    assert first.read_bytes() == content
+    assert sorted(p.name for p in folder.iterdir()) == sorted([first.name, second.name])
+
+
+def test_a_name_already_taken_is_never_overwritten(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder.mkdir()
+    taken = folder / "justificatif-opposition-2021-09-28-aaaaaa.pdf"
+    taken.write_bytes(b"somebody else's file")
+    tokens = iter(["aaaaaa", "aaaaaa", "bbbbbb"])
+    monkeypatch.setattr(receipts, "_token", lambda: next(tokens))
+    path = _write(folder)
+    assert path.name == "justificatif-opposition-2021-09-28-bbbbbb.pdf"
+    assert taken.read_bytes() == b"somebody else's file"
+
+
+def _boom(*_args: object, **_kwargs: object) -> None:
+    raise OSError("disque plein")
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["os.replace", "os.fsync", "_reserve_name", "fpdf.FPDF.output"],
+)
+def test_a_crash_midway_leaves_nothing_behind(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    folder.mkdir(mode=0o700)
+    if target == "fpdf.FPDF.output":
+        import fpdf
+
+        monkeypatch.setattr(fpdf.FPDF, "output", _boom)
+    elif target == "_reserve_name":
+        monkeypatch.setattr(receipts, "_reserve_name", _boom)
+    else:
+        monkeypatch.setattr(os, target.removeprefix("os."), _boom)
+    with pytest.raises(OSError, match="disque plein"):
+        _write(folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_importing_the_module_does_not_import_fpdf() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import mes_tui.services.receipts, sys; print('fpdf' in sys.modules)",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,58 @@
+"""Saving the opposition receipt through the service: once per decision, owner only."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from mes_tui.models import Status
+from mes_tui.services import SimulatedService
+from mes_tui.services import demo as d
+from mes_tui.services.errors import InvalidInput, ReceiptUnavailable
+from tests.unit.conftest import MARTINE
+
+
+def test_receipt_is_saved_once_in_the_data_dir(service: SimulatedService, data_dir: Path) -> None:
+    assert service.default_receipts_dir() == data_dir / "justificatifs"
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    path = service.save_receipt(MARTINE)
+    assert path.parent == data_dir / "justificatifs"
+    assert path.read_bytes().startswith(b"%PDF")
+    assert "2021-09-28" in path.name
+    assert MARTINE not in path.name
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    with pytest.raises(ReceiptUnavailable):
+        service.save_receipt(MARTINE)
+
+
+def test_no_receipt_without_a_new_opposition(service: SimulatedService) -> None:
+    with pytest.raises(ReceiptUnavailable):
+        service.save_receipt(MARTINE)  # pending
+    with pytest.raises(ReceiptUnavailable):
+        service.save_receipt(d.THOMAS)  # opposed before: its receipt is long gone
+
+
+def test_a_new_decision_gives_a_new_receipt(service: SimulatedService, tmp_path: Path) -> None:
+    service.close_space(d.LUCAS)
+    first = service.save_receipt(d.LUCAS, tmp_path)
+    service.activate(d.LUCAS, "lucas.petit", "Azur&Menthe42", accepted_terms=True)
+    with pytest.raises(ReceiptUnavailable):
+        service.save_receipt(d.LUCAS, tmp_path)
+    service.close_space(d.LUCAS)
+    second = service.save_receipt(d.LUCAS, tmp_path)
+    assert first != second
+
+
+def test_an_unwritable_folder_keeps_the_receipt_available(
+    service: SimulatedService, tmp_path: Path
+) -> None:
+    service.decide_profile(MARTINE, d.GERARD, Status.OPPOSEE, expected=Status.EN_ATTENTE)
+    blocker = tmp_path / "un-fichier"
+    blocker.write_text("pas un dossier")
+    with pytest.raises(InvalidInput) as caught:
+        service.save_receipt(d.GERARD, blocker / "justificatifs")
+    assert caught.value.field == "folder"
+    assert service.save_receipt(d.GERARD, tmp_path / "ailleurs").exists()

@@ -1,0 +1,334 @@
+"""The files behind the service: SQLite registry, outbox, key; and what importing it costs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+from collections import Counter
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mes_tui.models import Channel, Status
+from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import demo as d
+from mes_tui.services import secrets as secret_module
+from mes_tui.services.clock import FakeClock
+from mes_tui.services.errors import IdentificationFailed, Locked, StorageBusy
+from mes_tui.services.hashing import PasswordHashing
+from mes_tui.services.secrets import KEYRING_SERVICE, SecretStore
+from mes_tui.services.storage import SCHEMA_VERSION
+from tests.unit.conftest import AVEC, MARTINE, MARTINE_CODE, MARTINE_SERIAL, SANS
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# -- SQLite ------------------------------------------------------------------------------------
+def test_registry_is_in_wal_mode_with_a_schema_version(
+    service: SimulatedService, data_dir: Path
+) -> None:
+    assert service.storage.journal_mode() == "wal"
+    assert service.storage.user_version() == SCHEMA_VERSION >= 1
+    with closing(sqlite3.connect(data_dir / "registry.sqlite3")) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_reopening_keeps_the_registry(data_dir: Path, clock: FakeClock) -> None:
+    first = open_service(data_dir, clock=clock)
+    first.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    messages = len(first.outbox())
+    second = open_service(data_dir, clock=clock)
+    assert second.get_person(MARTINE).status is Status.OPPOSEE
+    assert len(second.outbox()) == messages  # not filled again
+    assert second.storage.user_version() == SCHEMA_VERSION
+
+
+def test_files_are_private(service: SimulatedService, data_dir: Path) -> None:
+    # Keep a reader open so that the WAL and shared-memory files stay on disk.
+    with closing(sqlite3.connect(data_dir / "registry.sqlite3")) as reader:
+        reader.execute("SELECT COUNT(*) FROM people").fetchone()
+        service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+        service.identify("Kb6zQ9wEr4Tn", d.KARIM, AVEC, "04512378906")
+        assert mode(data_dir) == 0o700
+        names = sorted(path.name for path in data_dir.iterdir())
+        for expected in ("outbox.jsonl", "registry.sqlite3", "registry.sqlite3-wal", "secret.key"):
+            assert expected in names
+        for path in data_dir.iterdir():
+            assert mode(path) == 0o600, path.name
+
+
+def test_a_nested_new_data_dir_is_created(tmp_path: Path, clock: FakeClock) -> None:
+    target = tmp_path / "a" / "b" / "data"
+    open_service(target, clock=clock)
+    assert mode(target) == 0o700
+
+
+def test_data_dir_from_the_environment(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mes_tui.services import default_data_dir
+
+    monkeypatch.setenv("MES_TUI_DATA_DIR", str(data_dir))
+    assert default_data_dir() == data_dir
+    open_service(clock=clock)
+    assert (data_dir / "registry.sqlite3").exists()
+    monkeypatch.delenv("MES_TUI_DATA_DIR")
+    assert default_data_dir().name == "mes-tui"
+
+
+def test_a_registry_locked_too_long_gives_storage_busy(
+    service: SimulatedService, data_dir: Path
+) -> None:
+    service.storage.busy_timeout = 0.05
+    service.storage.retries = 2
+    with closing(sqlite3.connect(data_dir / "registry.sqlite3", isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StorageBusy):
+            service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+        other.execute("ROLLBACK")
+    assert service.get_person(MARTINE).status is Status.EN_ATTENTE
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+
+
+def test_failures_are_counted_exactly_under_concurrency(service: SimulatedService) -> None:
+    """Ten threads failing at once: four failures, then the lock, whatever the interleaving."""
+    barrier = threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            service.identify("AAAAAAAAAAAA", MARTINE, SANS, MARTINE_SERIAL)
+        except IdentificationFailed:
+            outcomes.append("failed")
+        except Locked:
+            outcomes.append("locked")
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Counter(outcomes) == {"failed": 4, "locked": 6}
+
+
+# -- the key -----------------------------------------------------------------------------------
+@pytest.fixture
+def fresh_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(secret_module, "_warned", False)
+
+
+def test_key_file_fallback_is_created_once_and_warned_once(
+    data_dir: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture, fresh_warning: None
+) -> None:
+    caplog.set_level(logging.WARNING, logger="mes_tui")
+    first = open_service(data_dir, clock=clock)
+    key_file = data_dir / "secret.key"
+    assert key_file.exists() and mode(key_file) == 0o600
+    content = key_file.read_bytes()
+    assert len(bytes.fromhex(content.decode())) == 32
+    second = open_service(data_dir, clock=clock)
+    second.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)  # the second process's key
+    first.get_person(MARTINE)
+    assert key_file.read_bytes() == content
+    warnings = [r for r in caplog.records if "trousseau" in r.getMessage().lower()]
+    assert len(warnings) == 1
+    assert warnings[0].name == "mes_tui"
+
+
+def test_concurrent_first_use_agrees_on_one_key(tmp_path: Path, fresh_warning: None) -> None:
+    barrier = threading.Barrier(8)
+    keys: list[bytes] = []
+
+    def first_use() -> None:
+        barrier.wait()
+        keys.append(SecretStore(tmp_path).key())
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(keys)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["secret.key"]  # no temporary file left
+
+
+class FakeKeyring:
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.stored.get((service, user))
+
+    def set_password(self, service: str, user: str, value: str) -> None:
+        self.stored[(service, user)] = value
+
+
+def test_key_lives_in_the_keyring_when_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_warning: None
+) -> None:
+    monkeypatch.delenv("MES_TUI_KEYRING")
+    backend = FakeKeyring()
+    monkeypatch.setattr(secret_module, "_usable_keyring", lambda: backend)
+    store = SecretStore(tmp_path)
+    key = store.key()
+    assert SecretStore(tmp_path).key() == key
+    ((service_name, user),) = backend.stored
+    assert service_name == KEYRING_SERVICE
+    assert str(tmp_path) not in user  # a hash of the folder, not the folder
+    assert not (tmp_path / "secret.key").exists()
+
+
+def test_a_failing_keyring_falls_back_to_the_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fresh_warning: None,
+) -> None:
+    monkeypatch.delenv("MES_TUI_KEYRING")
+
+    class Broken:
+        def get_password(self, service: str, user: str) -> str | None:
+            raise RuntimeError("no D-Bus session")
+
+    monkeypatch.setattr(secret_module, "_usable_keyring", lambda: Broken())
+    caplog.set_level(logging.WARNING, logger="mes_tui")
+    key = SecretStore(tmp_path).key()
+    assert (tmp_path / "secret.key").exists()
+    assert SecretStore(tmp_path).key() == key
+    assert len([r for r in caplog.records if r.name == "mes_tui"]) == 1
+
+
+def test_no_usable_keyring_backend_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    assert secret_module._usable_keyring() is None
+
+
+def test_the_key_is_not_read_when_opening_an_existing_registry(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    open_service(data_dir, clock=clock)
+
+    class NoKey:
+        def key(self) -> bytes:
+            raise AssertionError("the key was read at open")
+
+    service = open_service(data_dir, clock=clock, secret_store=NoKey())
+    assert service.get_person(MARTINE).first_name == "Martine Julie"
+
+
+# -- logs --------------------------------------------------------------------------------------
+def test_logs_never_carry_a_nir_a_code_or_a_password(
+    service: SimulatedService, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for _ in range(6):
+        with pytest.raises((IdentificationFailed, Locked)):
+            service.identify("AAAAAAAAAAAA", d.KARIM, AVEC, "04512378906")
+    service.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
+    sent = service.request_provisional_code(MARTINE[:13], date(1976, 6, 16), SANS, MARTINE_SERIAL)
+    challenge = service.start_contact_change(MARTINE, Channel.SMS, "0611121314")
+    assert challenge.message.code
+    service.verify_contact_code(MARTINE, Channel.SMS, challenge.message.code)
+    service.activate(MARTINE, "martine.leguellec", "Tournesol#2024", accepted_terms=True)
+    service.login("martine.leguellec", "Tournesol#2024")
+    text = caplog.text
+    assert caplog.records
+    secrets = [
+        MARTINE,
+        MARTINE[:13],
+        d.KARIM,
+        MARTINE_CODE,
+        "Tournesol#2024",
+        "AAAAAAAAAAAA",
+        str(sent.message.code),
+        challenge.message.code,
+    ]
+    for secret in secrets:
+        assert secret not in text
+
+
+# -- imports -----------------------------------------------------------------------------------
+def run_python(code: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+LOADED = """
+import sys
+from pathlib import Path
+import mes_tui.services
+service = mes_tui.services.open_service(Path({path!r}))
+heavy = ["argon2", "keyring", "fpdf", "textual", "rich"]
+print(" ".join(m for m in heavy if m in sys.modules) or "none")
+"""
+
+
+def test_opening_the_service_loads_no_heavy_module(data_dir: Path) -> None:
+    env = {**os.environ, "MES_TUI_KEYRING": "off"}
+    # A new directory (filled with the demo registry), then the same one again.
+    assert run_python(LOADED.format(path=str(data_dir)), env) == "none"
+    env.pop("MES_TUI_KEYRING")
+    assert run_python(LOADED.format(path=str(data_dir)), env) == "none"
+
+
+def test_models_and_services_never_import_textual_or_rich() -> None:
+    code = (
+        "import sys, pkgutil, importlib\n"
+        "import mes_tui.models, mes_tui.services\n"
+        "for package in (mes_tui.models, mes_tui.services):\n"
+        "    for info in pkgutil.iter_modules(package.__path__, package.__name__ + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+        "print(' '.join(m for m in ('textual', 'rich') if m in sys.modules) or 'none')\n"
+    )
+    assert run_python(code, dict(os.environ)) == "none"
+
+
+def test_cheap_argon2_parameters_are_only_for_tests() -> None:
+    default = PasswordHashing()
+    hashed = default.hash("Tournesol#2024")
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert default.verify(hashed, "Tournesol#2024")
+    assert not default.verify(hashed, "tournesol#2024")
+    assert not default.verify("pas un hachage", "Tournesol#2024")
+
+
+def test_an_older_registry_is_migrated_and_keeps_its_data(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mes_tui.services import storage
+
+    every_migration = storage.MIGRATIONS
+    monkeypatch.setattr(storage, "MIGRATIONS", every_migration[:1])
+    old = open_service(data_dir, clock=clock)
+    assert old.storage.user_version() == 1
+    monkeypatch.setattr(storage, "MIGRATIONS", every_migration)
+    new = open_service(data_dir, clock=clock)
+    assert new.storage.user_version() == SCHEMA_VERSION
+    assert new.list_registry()[0].provisional_code == MARTINE_CODE
+    new.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    assert new.save_receipt(MARTINE).exists()
