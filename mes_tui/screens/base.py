@@ -83,7 +83,9 @@ class StepScreen(Screen[None]):
             journey.JOURNEY_NAMES[branch] if pos else None,
             back_arrow=self.BACK_ARROW,
         )
-        with VerticalScroll(id="body"):
+        # Not a tab stop: focus always sits on something the person can act on, and moving
+        # focus scrolls the body to it.
+        with VerticalScroll(id="body", can_focus=False):
             yield ErrorSummary(id="summary")
             yield from self.compose_body()
         yield Static("", id="status", markup=False)

@@ -381,14 +381,11 @@ class SimulatedService:
             card_ok = person is not None and person.card_type is card
             serial_ok = hmac.compare_digest(person.card_serial if person else "", typed)
             if person is not None and code_ok & card_ok & serial_ok:
-                consumed = conn.execute(
-                    "UPDATE people SET provisional_code_hash = NULL "
-                    "WHERE id = ? AND provisional_code_hash = ?",
-                    (person.id, offered),
-                ).rowcount
-                if consumed == 1:
-                    _clear_failures(conn, rules.IDENTIFY, subject)
-                    return _view(conn, _person_by_id(conn, person.id), today)
+                # The code stays valid until a decision is recorded (see _transition and
+                # activate): a person who stops between identification and decision, or whose
+                # connection drops, can start again with the same code.
+                _clear_failures(conn, rules.IDENTIFY, subject)
+                return _view(conn, person, today)
             return _register_failure(conn, rules.IDENTIFY, subject, now)
 
         result = self.storage.write(attempt)
@@ -790,7 +787,8 @@ class SimulatedService:
             try:
                 updated = conn.execute(
                     "UPDATE people SET identifier = ?, password_hash = ?, status = ?, "
-                    "decided_on = ?, receipt_available = 0 WHERE id = ? AND status <> ?",
+                    "decided_on = ?, receipt_available = 0, provisional_code_hash = NULL "
+                    "WHERE id = ? AND status <> ?",
                     (
                         ident,
                         hashed,
@@ -1044,8 +1042,10 @@ def _transition(
     # An opposition closes the space: its credentials go with it, and its receipt can be saved.
     opposing = status is Status.OPPOSEE
     closing = ", identifier = NULL, password_hash = NULL" if opposing else ""
+    # A recorded decision uses up the provisional code: it served its single purpose.
     updated = conn.execute(
-        f"UPDATE people SET status = ?, decided_on = ?, receipt_available = ?{closing} "  # noqa: S608
+        "UPDATE people SET status = ?, decided_on = ?, receipt_available = ?, "  # noqa: S608
+        f"provisional_code_hash = NULL{closing} "
         "WHERE id = ? AND status = ?",
         (status.value, day(today), int(opposing), person.id, expected.value),
     ).rowcount

@@ -12,7 +12,7 @@ KEY_BACK = "Retour"
 KEY_HELP = "Aide"
 KEY_QUIT = "Quitter"
 KEY_REDRAW = "Redessiner"
-KEY_MESSAGES = "Messages reçus"
+KEY_MESSAGES = "Messages"
 KEY_NEW_SESSION = "Nouvelle personne"
 KEY_KEYS = "Touches"
 

@@ -7,6 +7,7 @@ digit keys 1–9 choose the n-th option at once. The chosen option reads ``(•)
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -65,25 +66,30 @@ class ChoiceList(Widget, can_focus=True):
         if value in values:
             self.set_reactive(ChoiceList.pointed, values.index(value))
 
-    def _lines(self) -> list[tuple[int, str]]:
-        """(option index, text) for every rendered line."""
+    def _lines(self, width: int | None = None) -> list[tuple[int, str]]:
+        """(option index, text) for every rendered line, wrapped to ``width`` with the
+        continuation lines indented under the option's title."""
+        width = width or self.content_size.width or 80
+        indent = " " * 8
         lines: list[tuple[int, str]] = []
         for i, option in enumerate(self.options):
             pointer = ">" if self.has_focus and self.pointed == i else " "
             mark = "(•)" if self.value == option.value else "( )"
-            lines.append((i, f"{pointer}{mark} {i + 1}. {safe.printable(option.title)}"))
-            if option.description:
-                lines.append((i, f"        {safe.printable(option.description)}"))
+            head = f"{pointer}{mark} {i + 1}. {safe.printable(option.title)}"
+            body = safe.printable(option.description)
+            wrapped = textwrap.wrap(head, width, subsequent_indent=indent) or [head]
+            if body:
+                wrapped += textwrap.wrap(
+                    body, width, initial_indent=indent, subsequent_indent=indent
+                )
+            lines += [(i, line) for line in wrapped]
         return lines
 
     def render(self) -> Content:
         return Content("\n".join(text for _, text in self._lines()))
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        total = 0
-        for _, text in self._lines():
-            total += max(1, -(-len(text) // max(1, width)))
-        return total
+        return len(self._lines(width))
 
     def cursor_offset(self) -> tuple[int, int]:
         """Where the terminal cursor should sit: on the mark of the pointed option."""

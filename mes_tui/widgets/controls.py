@@ -8,7 +8,10 @@ shows the same thing as colour does.
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Button, Checkbox, RadioButton
 
 FOCUS_LEFT = ">"
@@ -97,10 +100,19 @@ class LinkButton(ActionButton):
 
 
 class Tick(Checkbox):
-    """A checkbox that shows ``[x]`` when checked and ``[ ]`` when not."""
+    """A checkbox that shows ``[x]`` when checked and ``[ ]`` when not; a long label wraps."""
 
     BUTTON_LEFT = "["
     BUTTON_RIGHT = "]"
+
+    DEFAULT_CSS = """
+    Tick { width: 1fr; height: auto; border: none; padding: 0; text-wrap: wrap; text-overflow: fold; }
+    Tick:focus { border: none; text-style: bold; }
+    """
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        text = f"{self._button.plain} {self._label.plain}"
+        return len(textwrap.wrap(text, max(1, width))) or 1
 
     @property
     def _button(self) -> Content:

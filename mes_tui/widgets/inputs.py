@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.widgets import Input
 
 NIR_GROUPS = (1, 2, 2, 2, 3, 3, 2)
@@ -38,6 +37,7 @@ class GroupedInput(Input):
     person types, pastes or deletes, with the cursor kept after the same character.
 
     Only characters in ``allowed`` are kept; pasted separators (spaces, dots) are dropped.
+    Backspace over a separator removes the character before it, as people expect.
     """
 
     def __init__(
@@ -52,43 +52,48 @@ class GroupedInput(Input):
         self._groups = groups
         self._allowed = frozenset(allowed)
         self._upper = upper
-        limit = sum(groups)
-        super().__init__(placeholder=placeholder, id=id, max_length=limit + len(groups) - 1)
-        self._formatting = False
+        self._limit = sum(groups)
+        super().__init__(placeholder=placeholder, id=id, max_length=self._limit + len(groups) - 1)
+
+    def _meaningful(self, text: str) -> str:
+        if self._upper:
+            text = text.upper()
+        return "".join(ch for ch in text if ch in self._allowed)
 
     def compact_value(self, text: str | None = None) -> str:
         """The value without separators."""
-        source = self.value if text is None else text
-        if self._upper:
-            source = source.upper()
-        return "".join(ch for ch in source if ch in self._allowed)[: sum(self._groups)]
+        return self._meaningful(self.value if text is None else text)[: self._limit]
 
-    def insert_text_at_cursor(self, text: str) -> None:
-        # Drop what can never be part of the value before it reaches max_length.
-        kept = self.compact_value(text) if text.strip() else ""
-        if kept:
-            super().insert_text_at_cursor(kept)
-
-    def _on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        event.prevent_default()
-        self.insert_text_at_cursor(event.text)
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Every edit (typing, paste, deletion) comes through here: apply it to the meaningful
+        # characters, then lay them out in groups again.
+        value = self.value
+        start, end = sorted((max(0, start), min(len(value), end)))
+        if not text and start < end and not value[start:end].strip():
+            # Deleting only a separator: take the character on the side the key points to.
+            if end >= self.cursor_position:
+                start = max(0, start - 1)
+            else:
+                end = min(len(value), end + 1)
+        before = self._meaningful(value[:start] + text)
+        compact = before + self._meaningful(value[end:])
+        if len(compact) > self._limit:
+            if len(text) <= 1:
+                self.restricted()  # one key too many: the bell, nothing changes
+                return
+            # A paste longer than the field: keep what fits, as a form field would.
+            compact = compact[: self._limit]
+            before = before[: self._limit]
+        formatted = group(compact, self._groups)
+        self.value = formatted
+        self.cursor_position = _index_after(formatted, len(before))
 
     def _watch_value(self, value: str) -> None:
         super()._watch_value(value)
-        if self._formatting:
-            return
-        before_cursor = len(self.compact_value(value[: self.cursor_position]))
+        # A value set from code (not typed) is laid out too.
         formatted = group(self.compact_value(value), self._groups)
-        if formatted == value:
-            return
-        self._formatting = True
-        try:
+        if formatted != value:
             self.value = formatted
-            # Put the cursor after the same number of meaningful characters.
-            self.cursor_position = _index_after(formatted, before_cursor)
-        finally:
-            self._formatting = False
 
 
 class NirInput(GroupedInput):

@@ -85,8 +85,25 @@ def test_corsican_nir_and_accented_names(service: SimulatedService) -> None:
     assert francoise.last_name == "CŒURDEROY"
 
 
-def test_code_is_single_use(service: SimulatedService) -> None:
+def test_code_survives_identification_without_decision(service: SimulatedService) -> None:
+    # A person who stops after identifying (dropped connection, second thoughts) can resume.
     identify_martine(service)
+    assert identify_martine(service).nir == MARTINE
+    entry = next(e for e in service.list_registry() if e.nir == MARTINE)
+    assert entry.provisional_code == MARTINE_CODE
+
+
+def test_code_is_single_use_once_opposition_is_recorded(service: SimulatedService) -> None:
+    identify_martine(service)
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    with pytest.raises(IdentificationFailed):
+        identify_martine(service)
+    assert next(e for e in service.list_registry() if e.nir == MARTINE).provisional_code is None
+
+
+def test_code_is_single_use_once_activated(service: SimulatedService) -> None:
+    identify_martine(service)
+    service.activate(MARTINE, "martine.l2026", "Azur&Menthe42", accepted_terms=True)
     with pytest.raises(IdentificationFailed):
         identify_martine(service)
     assert next(e for e in service.list_registry() if e.nir == MARTINE).provisional_code is None

@@ -114,6 +114,8 @@ def test_list_shows_the_current_code(service: SimulatedService) -> None:
     assert sent.message.code
     assert entries(service)[MARTINE].provisional_code == sent.message.code
     service.identify(sent.message.code, MARTINE, SANS, MARTINE_SERIAL)
+    assert entries(service)[MARTINE].provisional_code == sent.message.code
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)
     assert entries(service)[MARTINE].provisional_code is None
 
 
