@@ -106,7 +106,10 @@ class Tick(Checkbox):
     BUTTON_RIGHT = "]"
 
     DEFAULT_CSS = """
-    Tick { width: 1fr; height: auto; border: none; padding: 0; text-wrap: wrap; text-overflow: fold; }
+    Tick {
+        width: 1fr; height: auto; border: none; padding: 0;
+        text-wrap: wrap; text-overflow: fold;
+    }
     Tick:focus { border: none; text-style: bold; }
     """
 
