@@ -8,11 +8,15 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.geometry import Offset
 from textual.screen import Screen
+from textual.widgets import Input
 
 from mes_tui import journey
+from mes_tui.preferences import Preferences
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 
@@ -44,7 +48,9 @@ class MesApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", t.KEY_QUIT, id="quit", priority=True),
         Binding("f1", "help", t.KEY_HELP, id="help"),
+        Binding("question_mark", "keys", t.KEY_KEYS, id="keys", show=False),
         Binding("f2", "messages", t.KEY_MESSAGES, id="messages"),
+        Binding("f4", "settings", t.KEY_SETTINGS, id="settings", show=False),
         Binding("ctrl+n", "new_session", t.KEY_NEW_SESSION, id="new_session"),
         Binding("ctrl+l", "redraw", t.KEY_REDRAW, id="redraw", show=False),
     ]
@@ -55,13 +61,24 @@ class MesApp(App[None]):
         data_dir: Path | None = None,
         service: MesService | None = None,
         show_messages: bool = True,
+        preferences: Preferences | None = None,
+        save_preferences: bool = False,
     ) -> None:
         super().__init__()
         self._data_dir = data_dir
         self._service = service
         self._service_lock = threading.Lock()
-        self.show_messages = show_messages
+        self.prefs = preferences or Preferences(show_messages=show_messages)
+        self._save_preferences = save_preferences
+        self.show_messages = show_messages and self.prefs.show_messages
         self.session = journey.Session()
+        from mes_tui.themes import OUR_THEMES
+
+        for theme in OUR_THEMES:
+            self.register_theme(theme)
+        self.theme = self.prefs.theme
+        if self.prefs.calm:
+            self.animation_level = "none"
 
     # -- the back office, opened on first use -----------------------------------------------
     @property
@@ -133,15 +150,94 @@ class MesApp(App[None]):
         self.refresh(repaint=True, layout=True)
 
     def action_help(self) -> None:
-        screen = self.screen
-        toggle = getattr(screen, "toggle_focused_help", None)
-        if toggle is not None:
-            toggle()
+        toggle = getattr(self.screen, "toggle_focused_help", None)
+        if toggle is None or not toggle():
+            self.action_keys()
+
+    def action_keys(self) -> None:
+        from mes_tui.screens.keys import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen())
+
+    def action_settings(self) -> None:
+        from mes_tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.prefs), self.apply_preferences)
+
+    def apply_preferences(self, prefs: Preferences | None) -> None:
+        """Use ``prefs`` from now on and remember them (None: nothing changed)."""
+        if prefs is None:
+            return
+        self.prefs = prefs
+        self.theme = prefs.theme
+        self.show_messages = prefs.show_messages
+        self.animation_level = "none" if prefs.calm else "full"
+        self._apply_cursor_visibility()
+        if self._save_preferences:
+            from mes_tui import preferences
+
+            preferences.save(prefs)
+        self.notify(t.SETTINGS_SAVED, markup=False)
+
+    # -- the terminal cursor follows focus ---------------------------------------------------
+    def on_mount(self) -> None:
+        self._apply_cursor_visibility()
+
+    def _apply_cursor_visibility(self) -> None:
+        """Show a steady hardware cursor if asked (Textual hides it at start)."""
+        if self.is_headless or self._driver is None:
+            return
+        if self.prefs.show_cursor:
+            self._driver.write("\x1b[?25h\x1b[2 q")
+        else:
+            self._driver.write("\x1b[?25l")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self.sync_cursor)
+
+    def sync_cursor(self) -> None:
+        """Put the terminal cursor on the focused element: braille displays and screen
+        readers follow the cursor, not reverse video. Inputs place it themselves."""
+        try:
+            focused = self.screen.focused
+        except Exception:  # no screen yet, or the app is closing
+            return
+        if focused is None or isinstance(focused, Input):
+            return
+        region = focused.content_region
+        offset = getattr(focused, "cursor_offset", None)
+        dx, dy = offset() if callable(offset) else (0, 0)
+        self.cursor_position = Offset(region.x + dx, region.y + dy)
+        self.screen.refresh()
 
     def action_messages(self) -> None:
         from mes_tui.screens.messages import MessagesScreen
 
         self.push_screen(MessagesScreen(list(self.session.messages)))
 
+    def has_unsaved_input(self) -> bool:
+        """True when quitting would lose something the person typed or a session in progress."""
+        if self.session.person is not None:
+            return True
+        return any(
+            isinstance(w, Input) and w.value.strip()
+            for screen in self.screen_stack
+            for w in screen.query(Input)
+        )
+
     def action_request_quit(self) -> None:
-        self.exit()
+        from mes_tui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        if not self.has_unsaved_input():
+            self.exit()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(t.QUIT_CONFIRM_TITLE, t.QUIT_CONFIRM_BODY), answered)

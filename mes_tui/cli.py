@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from mes_tui.preferences import THEMES
 from mes_tui.texts import cli as t
 
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, metavar="DOSSIER", help=t.HELP_DATA_DIR)
     parser.add_argument("--plain", action="store_true", help=t.HELP_PLAIN)
     parser.add_argument("--no-messages", action="store_true", help=t.HELP_NO_MESSAGES)
+    parser.add_argument("--theme", choices=THEMES, metavar="THÈME", help=t.HELP_THEME)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
     registry = sub.add_parser("registry", help=t.HELP_REGISTRY)
@@ -105,9 +107,19 @@ def _run_interface(args: argparse.Namespace) -> int:
         from mes_tui.plain import run_plain
 
         return run_plain(data_dir=data_dir, show_messages=show_messages)
+    from mes_tui import preferences
     from mes_tui.app import MesApp
 
-    MesApp(data_dir=data_dir, show_messages=show_messages).run()
+    prefs = preferences.load()
+    if args.theme:
+        prefs.theme = args.theme
+        preferences.save(prefs)  # a theme chosen on the command line is remembered
+    MesApp(
+        data_dir=data_dir,
+        show_messages=show_messages,
+        preferences=prefs,
+        save_preferences=True,
+    ).run()
     return 0
 
 

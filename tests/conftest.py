@@ -13,6 +13,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     """No test touches the real user data directory or the system keyring."""
     monkeypatch.setenv("MES_TUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("MES_TUI_KEYRING", "off")
+    monkeypatch.setenv("MES_TUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("MES_TUI_ACCESSIBLE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield

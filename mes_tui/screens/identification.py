@@ -75,14 +75,14 @@ class IdentificationScreen(StepScreen):
             self.session.notice = None
         yield FormField(
             t.CODE_LABEL,
-            Input(id="code", max_length=40, placeholder="HuqZF3KXCz8k"),
+            Input(id="code", max_length=40),
             hint=t.CODE_HINT,
             extra=[LinkButton(t.GENERATE_LINK, id="generate")],
             id="field-code",
         )
         yield FormField(
             t.NIR_LABEL,
-            NirInput(id="nir", placeholder="1 55 12 55 555 555 55"),
+            NirInput(id="nir"),
             hint=t.NIR_HINT,
             help_panel=HelpPanel(t.NIR_HELP_TITLE, t.NIR_HELP),
             id="field-nir",

@@ -85,7 +85,7 @@ class NewCodeScreen(StepScreen):
         yield Static(Content(t.INTRO), classes="intro")
         yield FormField(
             t.NIR_LABEL,
-            NirInput(with_key=False, placeholder="1 55 12 55 555 555", id="nir"),
+            NirInput(with_key=False, id="nir"),
             hint=t.NIR_HINT,
             id="field-nir",
         )

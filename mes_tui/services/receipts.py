@@ -29,9 +29,15 @@ __all__ = ["write_receipt"]
 
 PRIVATE_DIR = 0o700
 
-_FONT_FAMILY = "DejaVuSans"
-_FONT_REGULAR = ("fonts", "DejaVuSans.ttf")
-_FONT_BOLD = ("fonts", "DejaVuSans-Bold.ttf")
+# DejaVu Sans cut down to the Latin scripts (assets/fonts/make_subset.py): fpdf2 parses and
+# subsets a font for every receipt, and the 6 000-glyph originals made that the slowest part.
+_FONT_FAMILY = "DejaVuSansLatin"
+_FONT_REGULAR = ("fonts", "DejaVuSansLatin.ttf")
+_FONT_BOLD = ("fonts", "DejaVuSansLatin-Bold.ttf")
+# The full fonts, loaded only for a name the subsets cannot write (Greek, Cyrillic...).
+_FALLBACK_FAMILY = "DejaVuSans"
+_FALLBACK_REGULAR = ("fonts", "DejaVuSans.ttf")
+_FALLBACK_BOLD = ("fonts", "DejaVuSans-Bold.ttf")
 _MARGIN_MM = 20.0
 _TEXT_RGB = (22, 22, 22)
 _TITLE_RGB = (0, 0, 145)  # DSFR "bleu France"
@@ -51,6 +57,25 @@ class _Content:
     greeting: str
     issued_on: str
     decided_on: str
+
+    def characters(self) -> set[int]:
+        """Every code point the receipt prints (fixed sentences included), spaces aside."""
+        texts = (
+            self.nir,
+            self.name_line,
+            self.greeting,
+            self.issued_on,
+            self.decided_on,
+            t.PAGE,
+            t.NIR_LINE,
+            t.ISSUED_ON,
+            t.TITLE,
+            t.TAKEN_INTO_ACCOUNT,
+            t.CHANGE_OF_MIND,
+            t.CLOSING,
+            t.SIGNATURE,
+        )
+        return {ord(ch) for text in texts for ch in text if not ch.isspace()}
 
 
 def write_receipt(
@@ -128,6 +153,9 @@ def _greeting(first_name: str, last_name: str) -> str:
 def _render(content: _Content, when: datetime) -> bytes:
     """The receipt as PDF bytes: A4 portrait, DejaVu Sans embedded (only the glyphs used).
 
+    The Latin subsets write every name of Latin script; a name with other letters brings in the
+    full fonts as fallbacks, so that no letter of anybody's name is ever lost.
+
     Each page says "Page n/N". N is known only once the text is laid out, and fpdf2's
     page-count alias would be measured as "{nb}", shifting the right-aligned line: the receipt
     is laid out for one page, and again in the rare case it needs more (very long names).
@@ -169,6 +197,11 @@ def _render(content: _Content, when: datetime) -> bytes:
         pdf.set_auto_page_break(auto=True, margin=_MARGIN_MM)
         pdf.add_font(_FONT_FAMILY, "", str(asset_path(*_FONT_REGULAR)))
         pdf.add_font(_FONT_FAMILY, "B", str(asset_path(*_FONT_BOLD)))
+        covered = pdf.fonts[_FONT_FAMILY.lower()].cmap
+        if not content.characters() <= covered.keys():
+            pdf.add_font(_FALLBACK_FAMILY, "", str(asset_path(*_FALLBACK_REGULAR)))
+            pdf.add_font(_FALLBACK_FAMILY, "B", str(asset_path(*_FALLBACK_BOLD)))
+            pdf.set_fallback_fonts([_FALLBACK_FAMILY])
         pdf.set_title(t.META_TITLE)
         pdf.set_author(t.META_AUTHOR)
         pdf.set_subject(t.META_SUBJECT.format(date=content.decided_on))

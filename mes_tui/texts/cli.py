@@ -11,6 +11,10 @@ HELP_DATA_DIR = (
 )
 HELP_PLAIN = "mode ligne à ligne, pour lecteurs d'écran et plages braille"
 HELP_NO_MESSAGES = "ne pas afficher les messages simulés (codes) à l'écran"
+HELP_THEME = (
+    "couleurs : mes-clair, mes-sombre, mes-contraste (contraste élevé), ansi-light ou "
+    "ansi-dark (palette du terminal) ; le choix est mémorisé"
+)
 HELP_REGISTRY = "registre des assurés (formateurs)"
 HELP_REGISTRY_LIST = "lister les personnes du registre"
 HELP_REGISTRY_IMPORT = "importer des personnes fictives (CSV ou JSON)"

@@ -15,6 +15,8 @@ KEY_REDRAW = "Redessiner"
 KEY_MESSAGES = "Messages"
 KEY_NEW_SESSION = "Nouvelle personne"
 KEY_KEYS = "Touches"
+KEY_SETTINGS = "Réglages"
+SETTINGS_SAVED = "Réglages enregistrés."
 
 BUSY = "Traitement en cours…"
 UNEXPECTED_ERROR = (

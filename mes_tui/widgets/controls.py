@@ -68,6 +68,10 @@ class ActionButton(Button):
         self._text = text
         self._redecorate()
 
+    def cursor_offset(self) -> tuple[int, int]:
+        """The terminal cursor sits on the focus marker."""
+        return (1, 0)
+
     def _redecorate(self) -> None:
         self.label = self._decorate(self._text, focused=self.has_focus, disabled=self.disabled)
 
@@ -82,6 +86,9 @@ class ActionButton(Button):
 
 class LinkButton(ActionButton):
     """A link as in the seed: ``  Générer un nouveau code provisoire``, focused with ``> ``."""
+
+    def cursor_offset(self) -> tuple[int, int]:
+        return (0, 0)
 
     DEFAULT_CSS = """
     LinkButton {
@@ -112,6 +119,10 @@ class Tick(Checkbox):
     }
     Tick:focus { border: none; text-style: bold; }
     """
+
+    def cursor_offset(self) -> tuple[int, int]:
+        """On the box's mark."""
+        return (2, 0)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         text = f"{self._button.plain} {self._label.plain}"

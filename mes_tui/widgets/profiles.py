@@ -95,6 +95,13 @@ class ProfileList(ListView):
         )
         return cls(*(ProfileRow(p, width) for p in profiles), id=id)
 
+    def cursor_offset(self) -> tuple[int, int]:
+        """On the marker of the highlighted row."""
+        row = self.highlighted_child
+        if row is None:
+            return (0, 0)
+        return (0, row.region.y - self.content_region.y)
+
     @property
     def selected_profile(self) -> ProfileView | None:
         row = self.highlighted_child
