@@ -97,6 +97,10 @@ class StepScreen(Screen[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_first)
 
+    def on_screen_resume(self) -> None:
+        # Focus comes back to where it was: so must the terminal cursor.
+        self.call_after_refresh(self.mes_app.sync_cursor)
+
     def _focus_first(self) -> None:
         # Focusing through AUTO_FOCUS happens before layout and may centre the widget,
         # hiding the screen's introduction; here we scroll only if it is really hidden.
@@ -144,7 +148,13 @@ class StepScreen(Screen[None]):
             form_field.set_error(message)
         self.summary.show_errors([(f.label, m) for f, m in errors])
         if errors:
-            errors[0][0].control.focus()
+            first = errors[0][0]
+            # Show the summary at the top, then the whole first field (label, control, error)
+            # without centring it, which would hide both.
+            self.set_focus(first.control, scroll_visible=False)
+            body = self.query_one("#body", VerticalScroll)
+            body.scroll_home(animate=False, immediate=True)
+            self.call_after_refresh(first.scroll_visible, animate=False)
 
     def show_refusal(self, message: str) -> None:
         """A refusal that concerns the whole form, shown at the top and read first."""

@@ -13,10 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.strip import Strip  # noqa: F401  (kept for type checkers of render_line users)
 from textual.widget import Widget
 
 from mes_tui.texts import vitale as t
+from mes_tui.widgets.controls import follow_cursor
 
 CARD_WIDTH = 36
 _CARDS = ("sans_photo", "avec_photo")
@@ -99,6 +99,7 @@ class CardTypeChoice(Widget, can_focus=True):
     def action_point(self, index: int) -> None:
         self.pointed = index
         self.refresh()
+        follow_cursor(self)
 
     def action_choose(self, index: int) -> None:
         self.pointed = index

@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
+from mes_tui.widgets.controls import follow_cursor
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class ChoiceList(Widget, can_focus=True):
 
     def watch_pointed(self) -> None:
         self.refresh()
+        follow_cursor(self)
 
     def watch_value(self) -> None:
         self.refresh(layout=True)

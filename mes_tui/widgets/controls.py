@@ -12,7 +12,16 @@ import textwrap
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, RadioButton
+
+
+def follow_cursor(widget: Widget) -> None:
+    """Ask the app to move the terminal cursor after ``widget`` moved its pointer."""
+    sync = getattr(widget.app, "sync_cursor", None)
+    if widget.has_focus and callable(sync):
+        widget.call_after_refresh(sync)
+
 
 FOCUS_LEFT = ">"
 FOCUS_RIGHT = "<"

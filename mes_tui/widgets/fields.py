@@ -156,10 +156,15 @@ class ErrorSummary(Static, can_focus=True):
         if not errors:
             self.update("")
             return
-        heading = t.ERROR_SUMMARY_ONE if len(errors) == 1 else t.ERROR_SUMMARY_MANY
-        lines = [heading.format(count=len(errors))]
-        lines += [f"- {label} : {message}" for label, message in errors]
-        self.update(Content("\n".join(lines)))
+        # Compact on purpose (80x24): the fields are named here, each message stands next
+        # to its field.
+        if len(errors) == 1:
+            label, message = errors[0]
+            text = f"{t.ERROR_SUMMARY_ONE} {label} : {message}"
+        else:
+            names = " ; ".join(label for label, _ in errors)
+            text = f"{t.ERROR_SUMMARY_MANY.format(count=len(errors))} {names}."
+        self.update(Content(text))
 
     def show_message(self, message: str) -> None:
         """A refusal from the service that concerns the whole form."""

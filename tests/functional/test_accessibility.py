@@ -1,0 +1,251 @@
+"""Every state reads in plain text, the terminal cursor follows focus, and everything is
+reachable from the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from mes_tui import journey
+from mes_tui.app import MesApp
+from mes_tui.models import CardType
+from mes_tui.preferences import Preferences, load
+from mes_tui.screens.confirm import ConfirmScreen
+from mes_tui.screens.keys import KeysScreen
+from mes_tui.screens.settings import SettingsScreen
+from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.widgets.choice_list import ChoiceList
+from mes_tui.widgets.controls import Tick
+from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
+from tests.screen_text import screen_lines, screen_text
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.pause()
+
+
+async def at_decision(app: MesApp, service, pilot) -> None:  # type: ignore[no-untyped-def]
+    app.session.person = service.identify(
+        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
+    )
+    app.restart_at(journey.Step.DECISION)
+    await settle(pilot)
+
+
+# -- legible without colour ----------------------------------------------------------------
+async def test_checked_and_unchecked_box_differ_in_text(app: MesApp, service) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_decision(app, service, pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        unchecked = screen_text(app)
+        assert "[ ] J'accepte les Conditions" in unchecked
+        app.screen.query_one("#terms", Tick).focus()
+        await pilot.press("space")
+        await settle(pilot)
+        checked = screen_text(app)
+        assert "[x] J'accepte les Conditions" in checked
+        assert checked != unchecked
+
+
+async def test_selected_choice_and_focus_marker_in_text(app: MesApp, service) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_decision(app, service, pilot)
+        text = screen_text(app)
+        assert ">( ) 1. J'active Mon espace santé" in text  # focused, nothing chosen
+        assert " ( ) 2. Je m'oppose" in text
+        await pilot.press("2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "( ) 1. J'active" in text
+        assert ">(•) 2. Je m'oppose" in text
+        await pilot.press("tab")
+        await settle(pilot)
+        text = screen_text(app)
+        assert " (•) 2. Je m'oppose" in text  # still chosen, no longer focused
+        assert "[>Continuer<]" in text
+
+
+async def test_field_in_error_reads_erreur_and_summary(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Commencer
+        await settle(pilot)
+        app.screen.query_one("#continue").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Il y a 4 erreurs à corriger" in text
+        # Focus moved to the first field in error, whose label carries the marker.
+        assert isinstance(app.focused, Input) and app.focused.id == "code"
+        lines = screen_lines(app)
+        assert any(line.strip().startswith("> Code provisoire") for line in lines)
+        app.screen.query_one("#code", Input).scroll_visible(animate=False)
+        await settle(pilot)
+        assert "Erreur : Saisissez le code provisoire" in screen_text(app)
+
+
+async def test_focused_button_differs_in_text(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "[>Commencer<]" in screen_text(app)
+        await pilot.press("tab")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[ Commencer ]" in text
+        assert "> Générer un nouveau code provisoire" in text
+
+
+# -- the terminal cursor follows focus --------------------------------------------------------
+def _expected_cursor(app: MesApp) -> tuple[int, int]:
+    focused = app.focused
+    assert focused is not None
+    region = focused.content_region
+    dx, dy = focused.cursor_offset() if hasattr(focused, "cursor_offset") else (0, 0)  # type: ignore[attr-defined]
+    return (region.x + dx, region.y + dy)
+
+
+async def test_cursor_follows_tab_and_shift_tab(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        seen = []
+        for key in ("tab", "tab", "shift+tab", "shift+tab"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert tuple(app.cursor_position) == _expected_cursor(app)
+            seen.append(tuple(app.cursor_position))
+        assert len(set(seen)) >= 2  # it really moved
+        # On the welcome screen, Commencer is first: the cursor sits on its marker.
+        assert app.focused is not None and app.focused.id == "start"
+
+
+async def test_cursor_follows_screen_changes(app: MesApp, service) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_decision(app, service, pilot)
+        assert isinstance(app.focused, ChoiceList)
+        assert tuple(app.cursor_position) == _expected_cursor(app)
+        await pilot.press("down")
+        await settle(pilot)
+        x, y = _expected_cursor(app)
+        assert tuple(app.cursor_position) == (x, y)
+        await pilot.press("escape")  # back to welcome
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert tuple(app.cursor_position) == _expected_cursor(app)
+
+
+async def test_cursor_is_in_the_input_when_typing(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"Huq")
+        await settle(pilot)
+        field = app.screen.query_one("#code", Input)
+        assert app.focused is field
+        assert app.cursor_position.y == field.content_region.y
+        assert app.cursor_position.x >= field.content_region.x + 3
+
+
+# -- keys, help, quit ----------------------------------------------------------------------------
+async def test_question_mark_and_f1_open_the_keyboard_map(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysScreen)
+        assert "Ctrl+N" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f1")  # no field with help here: the map again
+        await settle(pilot)
+        assert isinstance(app.screen, KeysScreen)
+
+
+async def test_question_mark_types_in_a_field(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert not isinstance(app.screen, KeysScreen)
+        assert app.screen.query_one("#code", Input).value == "?"
+
+
+async def test_f1_opens_the_help_of_the_focused_field(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#nir").focus()
+        await pilot.press("f1")
+        await settle(pilot)
+        assert "[-] Où trouver mon numéro de sécurité sociale" in screen_text(app)
+        assert "attestation de droits" in screen_text(app)
+
+
+async def test_quit_asks_when_something_was_typed(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"Huq")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # no: stay
+        await settle(pilot)
+        assert app.screen.query_one("#code", Input).value == "Huq"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        app.screen.query_one("#yes").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.return_code == 0
+
+
+async def test_quit_without_data_does_not_ask(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert not app.is_running
+
+
+# -- colours ----------------------------------------------------------------------------------
+async def test_settings_change_theme_and_are_remembered(service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = MesApp(service=service, preferences=Preferences(), save_preferences=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("3")  # high contrast
+        await settle(pilot)
+        assert app.theme == "mes-contraste"
+        app.screen.query_one("#show-cursor", Tick).focus()
+        await pilot.press("space")
+        app.screen.query_one("#save").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SettingsScreen)
+        assert app.theme == "mes-contraste"
+    saved = load()
+    assert saved.theme == "mes-contraste"
+    assert saved.show_cursor is True
+
+
+async def test_settings_escape_undoes_the_preview(service) -> None:  # type: ignore[no-untyped-def]
+    app = MesApp(service=service, preferences=Preferences(theme="mes-sombre"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.theme == "ansi-dark"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.theme == "mes-sombre"
