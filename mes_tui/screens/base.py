@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from mes_tui import journey
 from mes_tui.texts import ui as t
@@ -95,6 +95,9 @@ class StepScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
+        if self.mes_app.prefs.calm:
+            for field in self.query(Input):
+                field.cursor_blink = False
         self.call_after_refresh(self._focus_first)
 
     def on_screen_resume(self) -> None:

@@ -198,10 +198,9 @@ class StepHeader(Static):
         super().__init__(self._text())
 
     def _text(self) -> Content:
-        lines = []
-        if self._position is not None:
-            n, m = self._position
-            step = t.STEP.format(n=n, m=m, title=self._title)
-            lines.append(f"{self._journey} · {step}" if self._journey else step)
-        lines.append(f"← {self._title}" if self._back_arrow else self._title)
-        return Content("\n".join(lines))
+        arrow = "← " if self._back_arrow else ""
+        if self._position is None:
+            return Content(f"{arrow}{self._title}")
+        n, m = self._position
+        step = t.STEP.format(n=n, m=m, title=self._title)
+        return Content(f"{arrow}{self._journey} · {step}" if self._journey else f"{arrow}{step}")
