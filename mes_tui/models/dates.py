@@ -14,7 +14,7 @@ from mes_tui.texts import validation as t
 # Day, month, year, separated by spaces and at most one "/", "." or "-" each. Written so that
 # a run of spaces can be matched one way only: the former ``\s*[/. -]?\s*`` backtracked in
 # polynomial time, and a pasted line of spaces froze the screen for seconds.
-_DATE = re.compile(r"(\d{1,2})\s*(?:[/.-]\s*)?(\d{1,2})\s*(?:[/.-]\s*)?(\d{4})")
+_DATE = re.compile(r"(\d{1,2})\s*(?:[/.-]\s*)?(\d{1,2})\s*(?:[/.-]\s*)?(\d{4})", re.ASCII)
 _EARLIEST = date(1900, 1, 1)
 
 
@@ -28,7 +28,7 @@ def parse_birth_date(value: object) -> date:
     if not isinstance(value, str) or not value.strip():
         reject("birth_date_empty", t.BIRTH_DATE_EMPTY)
     text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
         year, month, day = (int(x) for x in text.split("-"))
     else:
         match = _DATE.fullmatch(text)

@@ -13,7 +13,10 @@ NIR13_LENGTH = (
     "Saisissez les 13 premiers caractères du numéro de sécurité sociale, sans la clé "
     "(vous en avez saisi {count}). Format attendu : 1 55 12 55 555 555."
 )
-NIR_SEX = "Le numéro de sécurité sociale commence par 1 ou 2. Vérifiez le premier chiffre."
+NIR_SEX = (
+    "Le numéro de sécurité sociale commence par 1 ou 2 (3, 4, 7 ou 8 pour un numéro "
+    "provisoire). Vérifiez le premier chiffre."
+)
 NIR_KEY = (
     "La clé du numéro de sécurité sociale (les 2 derniers chiffres) ne correspond pas. "
     "Vérifiez chaque chiffre sur votre carte Vitale."
