@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -63,6 +64,9 @@ class MesApp(App[None]):
         show_messages: bool = True,
         preferences: Preferences | None = None,
         save_preferences: bool = False,
+        idle_timeout: float = 0,
+        idle_countdown: int = 30,
+        receipt_folders: tuple[Path, ...] = (),
     ) -> None:
         super().__init__()
         self._data_dir = data_dir
@@ -72,6 +76,12 @@ class MesApp(App[None]):
         self._save_preferences = save_preferences
         self.show_messages = show_messages and self.prefs.show_messages
         self.session = journey.Session()
+        self.idle_timeout = idle_timeout
+        """Seconds without a key before the wipe warning (0: never)."""
+        self.idle_countdown = idle_countdown
+        self.receipt_folders = receipt_folders
+        """Folders where receipts may be written (empty: anywhere the person chooses)."""
+        self._last_activity = time.monotonic()
         from mes_tui.themes import OUR_THEMES
 
         for theme in OUR_THEMES:
@@ -143,8 +153,60 @@ class MesApp(App[None]):
 
     # -- global actions -------------------------------------------------------------------
     def action_new_session(self) -> None:
+        """Next person: confirm first if something of the current one would be lost."""
+        from mes_tui.screens.confirm import ConfirmScreen
+        from mes_tui.texts import desk
+
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        if not self.has_unsaved_input():
+            self.wipe()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.wipe()
+
+        self.push_screen(
+            ConfirmScreen(
+                desk.NEW_SESSION_TITLE,
+                desk.NEW_SESSION_BODY,
+                yes=desk.NEW_SESSION_YES,
+                no=desk.NEW_SESSION_NO,
+            ),
+            answered,
+        )
+
+    def wipe(self) -> None:
+        """Forget the person being served: screens, fields, messages, notifications."""
         self.session.wipe()
+        self.clear_notifications()
         self.back_to_welcome()
+        welcome = self.screen
+        self.call_after_refresh(lambda: welcome.query_one("#start").focus())
+
+    # -- idle wipe ------------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        from mes_tui.screens.idle import IdleScreen
+
+        if self.idle_timeout <= 0 or isinstance(self.screen, IdleScreen):
+            return
+        if time.monotonic() - self._last_activity < self.idle_timeout:
+            return
+        if not self.has_unsaved_input():
+            return
+
+        def answered(wipe: bool | None) -> None:
+            self._last_activity = time.monotonic()
+            if wipe:
+                self.wipe()
+
+        self.push_screen(IdleScreen(self.idle_countdown), answered)
 
     def action_redraw(self) -> None:
         self.refresh(repaint=True, layout=True)
@@ -184,6 +246,8 @@ class MesApp(App[None]):
     # -- the terminal cursor follows focus ---------------------------------------------------
     def on_mount(self) -> None:
         self._apply_cursor_visibility()
+        if self.idle_timeout > 0:
+            self.set_interval(1, self._check_idle)
 
     def _apply_cursor_visibility(self) -> None:
         """Show a steady hardware cursor if asked (Textual hides it at start)."""

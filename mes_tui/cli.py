@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from mes_tui.config import ConfigError, Settings, describe, load_settings
 from mes_tui.preferences import THEMES
 from mes_tui.texts import cli as t
 
@@ -28,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plain", action="store_true", help=t.HELP_PLAIN)
     parser.add_argument("--no-messages", action="store_true", help=t.HELP_NO_MESSAGES)
     parser.add_argument("--theme", choices=THEMES, metavar="THÈME", help=t.HELP_THEME)
+    parser.add_argument("--config", type=Path, metavar="FICHIER", help=t.HELP_CONFIG)
+    parser.add_argument("--profile", metavar="PROFIL", help=t.HELP_PROFILE)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
     registry = sub.add_parser("registry", help=t.HELP_REGISTRY)
@@ -42,12 +45,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     outbox = sub.add_parser("outbox", help=t.HELP_OUTBOX)
     outbox.add_argument("--json", action="store_true", help=t.HELP_JSON)
+
+    config = sub.add_parser("config", help=t.HELP_CONFIG_COMMAND)
+    config.add_argument("--json", action="store_true", help=t.HELP_JSON)
     return parser
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    if args.data_dir is not None:
-        return Path(args.data_dir)
+def _settings(args: argparse.Namespace) -> Settings:
+    from mes_tui import preferences
+
+    return load_settings(
+        config_file=args.config,
+        preferences=preferences.load(),
+        overrides={
+            "data_dir": str(args.data_dir) if args.data_dir else None,
+            "theme": args.theme,
+            "profile": args.profile,
+            "show_messages": False if args.no_messages else None,
+        },
+    )
+
+
+def _data_dir(settings: Settings) -> Path:
+    if settings["data_dir"]:
+        return Path(settings["data_dir"])
     from mes_tui.services import default_data_dir
 
     return default_data_dir()
@@ -80,13 +101,21 @@ def _configure_logging(data_dir: Path) -> None:
 
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    _configure_logging(_data_dir(args))
+    try:
+        settings = _settings(args)
+    except ConfigError as error:
+        print(f"mes-tui : {error}", file=sys.stderr)
+        return 2
+    data_dir = _data_dir(settings)
+    if args.command == "config":
+        return _config(settings, data_dir, as_json=args.json)
+    _configure_logging(data_dir)
     if args.command is None:
-        return _run_interface(args)
+        return _run_interface(args, settings, data_dir)
     try:
         if args.command == "registry":
-            return _registry(args)
-        return _outbox(args)
+            return _registry(args, data_dir)
+        return _outbox(args, data_dir)
     except OSError as error:
         return _fail(t.IO_ERROR.format(error=error.strerror or error))
 
@@ -100,9 +129,26 @@ def _wants_plain(args: argparse.Namespace) -> bool:
     )
 
 
-def _run_interface(args: argparse.Namespace) -> int:
-    data_dir = _data_dir(args)
-    show_messages = not args.no_messages and os.environ.get("MES_TUI_SHOW_MESSAGES", "1") != "0"
+def _config(settings: Settings, data_dir: Path, *, as_json: bool) -> int:
+    from mes_tui.texts import config as tc
+
+    settings.values["data_dir"] = str(data_dir)  # the folder really used, default included
+    if as_json:
+        data = {
+            name: {"value": value, "source": settings.sources[name]}
+            for name, value in settings.values.items()
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    where = settings.config_file
+    print(tc.FILE_USED.format(path=where) if where else tc.FILE_NONE)
+    for line in describe(settings):
+        print(line)
+    return 0
+
+
+def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path) -> int:
+    show_messages = bool(settings["show_messages"])
     if _wants_plain(args):
         from mes_tui.plain import run_plain
 
@@ -110,25 +156,41 @@ def _run_interface(args: argparse.Namespace) -> int:
     from mes_tui import preferences
     from mes_tui.app import MesApp
 
-    prefs = preferences.load()
+    prefs = settings.preferences()
     if args.theme:
-        prefs.theme = args.theme
         preferences.save(prefs)  # a theme chosen on the command line is remembered
-    MesApp(
+    app = MesApp(
         data_dir=data_dir,
         show_messages=show_messages,
         preferences=prefs,
         save_preferences=True,
-    ).run()
-    return 0
+        idle_timeout=settings["idle_timeout"],
+        idle_countdown=settings["idle_countdown"],
+        receipt_folders=settings.receipt_folders(),
+    )
+    _exit_on_hangup(app)
+    app.run()
+    return app.return_code or 0
+
+
+def _exit_on_hangup(app: Any) -> None:
+    """A dropped SSH connection (SIGHUP) or a TERM ends the app the normal way: workers
+    finish their short transactions, receipts are only ever renamed into place whole."""
+    import signal
+
+    def leave(signum: int, frame: object) -> None:
+        app.exit(return_code=128 + signum)
+
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, leave)
 
 
 # -- registry ------------------------------------------------------------------------------
-def _registry(args: argparse.Namespace) -> int:
+def _registry(args: argparse.Namespace, data_dir: Path) -> int:
     from mes_tui.services import open_service
     from mes_tui.services.errors import ImportRejected
 
-    service = open_service(_data_dir(args))
+    service = open_service(data_dir)
     if args.registry_command == "list":
         entries = service.list_registry()
         if args.json:
@@ -215,11 +277,11 @@ def _print_registry_table(rows: list[dict[str, Any]]) -> None:
             print(f"    {t.COL_PROFILES} " + ", ".join(format_nir(n) for n in row["profiles"]))
 
 
-def _outbox(args: argparse.Namespace) -> int:
+def _outbox(args: argparse.Namespace, data_dir: Path) -> int:
     from mes_tui.services import open_service
     from mes_tui.texts import safe
 
-    messages = open_service(_data_dir(args)).outbox()
+    messages = open_service(data_dir).outbox()
     if args.json:
         keys = ("channel", "to", "purpose", "code", "sent_at")
         print(

@@ -15,6 +15,9 @@ HELP_THEME = (
     "couleurs : mes-clair, mes-sombre, mes-contraste (contraste élevé), ansi-light ou "
     "ansi-dark (palette du terminal) ; le choix est mémorisé"
 )
+HELP_CONFIG = "fichier de configuration TOML (défaut : $MES_TUI_CONFIG, sinon config.toml du dossier de configuration)"
+HELP_PROFILE = "profil de réglages : standard ou guichet (accueil CPAM)"
+HELP_CONFIG_COMMAND = "afficher les réglages en vigueur et leur origine"
 HELP_REGISTRY = "registre des assurés (formateurs)"
 HELP_REGISTRY_LIST = "lister les personnes du registre"
 HELP_REGISTRY_IMPORT = "importer des personnes fictives (CSV ou JSON)"

@@ -1,0 +1,147 @@
+"""Serving one person after another: the new-session key and the idle wipe leave nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+
+from textual.widgets import Input, Static
+
+from mes_tui import journey
+from mes_tui.app import MesApp
+from mes_tui.models import CardType
+from mes_tui.screens.confirm import ConfirmScreen
+from mes_tui.screens.idle import IdleScreen
+from mes_tui.screens.welcome import WelcomeScreen
+from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
+from tests.screen_text import screen_text
+
+TRACES = ("Martine", "LEGUELLEC", "Leguellec", MARTINE_NIR, "1 16 30 44", MARTINE_CODE, "dlfr-cn5")
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.pause()
+
+
+def everything_visible_or_kept(app: MesApp) -> str:
+    """Text of every widget of every screen on the stack, every input, and the session."""
+    parts = [repr(asdict(app.session)), screen_text(app)]
+    for screen in app.screen_stack:
+        for widget in screen.walk_children(with_self=False):
+            if isinstance(widget, Input):
+                parts.append(widget.value)
+            elif isinstance(widget, Static):
+                parts.append(str(widget.render()))
+    parts += [n.message + n.title for n in app._notifications]
+    return "\n".join(parts)
+
+
+async def serve_martine_until_contacts(app: MesApp, service, pilot) -> None:  # type: ignore[no-untyped-def]
+    app.session.person = service.identify(
+        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
+    )
+    app.session.accepted_terms = True
+    app.restart_at(journey.Step.DECISION)
+    await settle(pilot)
+    app.goto(journey.Step.CONTACTS)
+    await settle(pilot)
+    app.notify("Message reçu — dlfr-cn5-tma-support-cobra@atos.net", markup=False)
+    await settle(pilot)
+    assert "dlfr-cn5" in everything_visible_or_kept(app)
+
+
+async def test_new_session_key_asks_then_forgets_everything(app: MesApp, service) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await serve_martine_until_contacts(app, service, pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # "Continuer": nothing lost
+        await settle(pilot)
+        assert app.session.person is not None
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#yes").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert len(app.screen_stack) == 1
+        assert app.focused is not None and app.focused.id == "start"
+        kept = everything_visible_or_kept(app)
+        for trace in TRACES:
+            assert trace not in kept
+        assert app.session == journey.Session()
+
+
+async def test_new_session_without_data_needs_no_confirmation(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Commencer, nothing typed
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_typed_text_alone_counts_as_data(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*MARTINE_CODE)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        app.screen.query_one("#yes").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert MARTINE_CODE not in everything_visible_or_kept(app)
+
+
+async def test_idle_warns_counts_down_then_wipes(service) -> None:  # type: ignore[no-untyped-def]
+    app = MesApp(service=service, idle_timeout=1, idle_countdown=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await serve_martine_until_contacts(app, service, pilot)
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            if isinstance(app.screen, IdleScreen):
+                break
+        assert isinstance(app.screen, IdleScreen)
+        assert "Êtes-vous toujours là ?" in screen_text(app)
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if isinstance(app.screen, WelcomeScreen):
+                break
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        kept = everything_visible_or_kept(app)
+        for trace in TRACES:
+            assert trace not in kept
+
+
+async def test_a_key_during_the_countdown_keeps_everything(service) -> None:  # type: ignore[no-untyped-def]
+    app = MesApp(service=service, idle_timeout=1, idle_countdown=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await serve_martine_until_contacts(app, service, pilot)
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            if isinstance(app.screen, IdleScreen):
+                break
+        assert isinstance(app.screen, IdleScreen)
+        await pilot.press("space")
+        await settle(pilot)
+        assert not isinstance(app.screen, IdleScreen)
+        assert app.session.person is not None
+        assert "dlfr-cn5" in screen_text(app)
+
+
+async def test_idle_does_nothing_on_an_empty_welcome(service) -> None:  # type: ignore[no-untyped-def]
+    app = MesApp(service=service, idle_timeout=1, idle_countdown=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await asyncio.sleep(2.5)
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
