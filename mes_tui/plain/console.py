@@ -55,6 +55,11 @@ class Console:
             self._out.write(line + "\n")
         self._out.flush()
 
+    def end_line(self) -> None:
+        """Finish the line of a prompt left unanswered (input closed, Ctrl+C)."""
+        self._end_pending_line()
+        self._out.flush()
+
     def _end_pending_line(self) -> None:
         # After an interruption the cursor sits after a prompt: start a fresh line.
         if self._mid_line:

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from mes_tui.texts import credentials as tc
 from mes_tui.texts import home as th
 from mes_tui.texts import plain as t
-from mes_tui.texts import safe
-from mes_tui.texts import ui
+from mes_tui.texts import safe, ui
 
 if TYPE_CHECKING:
     from datetime import date
@@ -38,6 +37,12 @@ def status_text(status: Status, decided_on: date | None) -> str:
 def profile_name(profile: ProfileView) -> str:
     """``Vincent Capanelli (enfant mineur)``."""
     return safe.printable(profile.display_name) + (th.MINOR if profile.is_minor else "")
+
+
+def certified_name(profile: ProfileView) -> str:
+    """``Vincent CAPANELLI``: first names as recorded, the last name in capitals (as in the
+    certification of the full-screen profile page)."""
+    return safe.printable(f"{profile.first_name} {profile.last_name.upper()}")
 
 
 def profile_line(profile: ProfileView) -> str:

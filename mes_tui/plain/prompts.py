@@ -224,14 +224,3 @@ class Prompter:
                 action()
                 continue
             self.error(t.YES_NO_INVALID)
-
-    def pause(self, label: str) -> None:
-        """Wait for Enter before going on (``<`` and ``?`` work as everywhere)."""
-
-        def show_help() -> None:
-            self.say(t.GENERAL_HELP)
-
-        while True:
-            raw = self.console.ask(self._prompt(label))
-            if not self._command(raw, show_help):
-                return
