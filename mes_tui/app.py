@@ -38,6 +38,16 @@ _SCREENS: dict[journey.Step, str] = {
     journey.Step.OPPOSED: "mes_tui.screens.opposition:OpposedScreen",
     journey.Step.LOGIN: "mes_tui.screens.login:LoginScreen",
 }
+# Loaded in a background thread once the welcome screen is painted, so that its first Enter
+# does not wait for them: the screens "Commencer" leads to. Neither pulls pydantic or the back
+# office in, so the welcome screen stays about as small in memory as a bare Textual app.
+_AFTER_FIRST_PAINT = ("mes_tui.screens.identification", "mes_tui.screens.decision")
+# Loaded, and the back office opened, in a background thread when a journey starts, while the
+# person fills its first form: what the form's checks, its submit and the next steps need.
+_ON_JOURNEY_START = (
+    "mes_tui.models",
+    *dict.fromkeys(target.partition(":")[0] for target in _SCREENS.values()),
+)
 
 
 class MesApp(App[None]):
@@ -72,6 +82,7 @@ class MesApp(App[None]):
         self._data_dir = data_dir
         self._service = service
         self._service_lock = threading.Lock()
+        self._warmed_up: set[tuple[str, ...]] = set()
         self.prefs = preferences or Preferences(show_messages=show_messages)
         self._save_preferences = save_preferences
         self.show_messages = show_messages and self.prefs.show_messages
@@ -126,6 +137,26 @@ class MesApp(App[None]):
     def start_journey(self, branch: journey.Branch, step: journey.Step) -> None:
         self.session.branch = branch
         self.goto(step)
+        self.call_after_refresh(self.warm_up, _ON_JOURNEY_START, open_service=True)
+
+    def warm_up(self, modules: tuple[str, ...], *, open_service: bool = False) -> None:
+        """Import ``modules`` (and open the back office) in a background thread, once: work
+        moved off the first paint and off the key presses. A failure is left for the real use
+        to meet and report (a data folder that cannot be opened, say)."""
+        if modules in self._warmed_up:
+            return
+        self._warmed_up.add(modules)
+
+        def work() -> None:
+            try:
+                for name in modules:
+                    importlib.import_module(name)
+                if open_service:
+                    self.service  # noqa: B018 - opens it, under the lock
+            except Exception:  # noqa: S110 - see the docstring
+                pass
+
+        threading.Thread(target=work, name="mes-tui-warm-up", daemon=True).start()
 
     def go_back(self) -> None:
         if len(self.screen_stack) > 1:
@@ -189,6 +220,10 @@ class MesApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self._last_activity = time.monotonic()
+        if isinstance(event, events.Paste):
+            # A field draws what is pasted into it back to the terminal: without its control
+            # characters (ESC, OSC, bidi overrides), which the terminal would obey, not show.
+            event.text = "\n".join(safe.printable(line) for line in event.text.splitlines())
         await super().on_event(event)
 
     def _check_idle(self) -> None:
@@ -248,6 +283,7 @@ class MesApp(App[None]):
         self._apply_cursor_visibility()
         if self.idle_timeout > 0:
             self.set_interval(1, self._check_idle)
+        self.call_after_refresh(self.warm_up, _AFTER_FIRST_PAINT)  # after the first paint
 
     def _apply_cursor_visibility(self) -> None:
         """Show a steady hardware cursor if asked (Textual hides it at start)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import sys
@@ -69,9 +70,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _data_dir(settings: Settings) -> Path:
     if settings["data_dir"]:
         return Path(settings["data_dir"])
-    from mes_tui.services import default_data_dir
+    # What mes_tui.services.default_data_dir gives once MES_TUI_DATA_DIR is read (settings did):
+    # importing the services package loads the back office (pydantic, sqlite3...), which the
+    # first screen does not need.
+    import platformdirs
 
-    return default_data_dir()
+    return Path(platformdirs.user_data_dir("mes-tui", appauthor=False))
 
 
 def _fail(message: str) -> int:
@@ -209,9 +213,8 @@ def _registry(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         count = service.import_registry(rows)
     except ImportRejected as rejected:
-        print(
-            f"mes-tui : {t.IMPORT_REJECTED.format(count=len(rejected.problems))}", file=sys.stderr
-        )
+        bad_rows = len({row for row, _ in rejected.problems})  # a row may have several problems
+        print(f"mes-tui : {t.IMPORT_REJECTED.format(count=bad_rows)}", file=sys.stderr)
         for row, reason in rejected.problems:
             print(t.IMPORT_ROW.format(row=row, reason=reason), file=sys.stderr)
         return 1
@@ -221,12 +224,17 @@ def _registry(args: argparse.Namespace, data_dir: Path) -> int:
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """Rows of a CSV (header line, ``;`` or ``,``) or JSON (a list of objects) file."""
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(t.NOT_UTF8.format(position=error.start)) from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise ValueError(t.JSON_INVALID.format(line=error.lineno, msg=error.msg)) from None
+        except (ValueError, RecursionError):  # nested too deep, or a number too long to read
+            raise ValueError(t.JSON_UNREADABLE) from None
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise ValueError(t.JSON_NOT_LIST)
         return data
@@ -235,7 +243,14 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     except csv.Error:
         dialect = csv.excel
     rows: list[dict[str, Any]] = []
-    for raw in csv.DictReader(text.splitlines(), dialect=dialect):
+    # Lines end at line breaks only (not at U+0085 or U+2028, as str.splitlines has it), and a
+    # quoted value keeps its own: row numbers stay those of the file's records.
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        records = list(reader)
+    except csv.Error:  # a value longer than the csv module's limit, say
+        raise ValueError(t.CSV_UNREADABLE.format(line=reader.reader.line_num)) from None
+    for raw in records:
         row: dict[str, Any] = {
             k.strip(): (v.strip() if isinstance(v, str) else v)
             for k, v in raw.items()
@@ -269,7 +284,7 @@ def _print_registry_table(rows: list[dict[str, Any]]) -> None:
                 [
                     f"{t.COL_CODE} {row['provisional_code'] or '—'}",
                     f"{t.COL_EMAIL} {safe.printable(row['email'] or '—')}",
-                    f"{t.COL_MOBILE} {row['mobile'] or '—'}",
+                    f"{t.COL_MOBILE} {safe.printable(row['mobile'] or '—')}",
                 ]
             )
         )
@@ -293,8 +308,7 @@ def _outbox(args: argparse.Namespace, data_dir: Path) -> int:
         )
         return 0
     for m in messages:
-        print(
-            f"{m.sent_at:%Y-%m-%d %H:%M:%S}  {m.channel.value:<8} {safe.printable(m.to)}  "
-            f"{m.purpose}  {m.code or ''}".rstrip()
-        )
+        # The outbox is a text file anyone may edit: nothing of it reaches the terminal raw.
+        line = f"{m.sent_at:%Y-%m-%d %H:%M:%S}  {m.channel.value:<8} {m.to}  {m.purpose}  "
+        print(safe.printable(f"{line}{m.code or ''}").rstrip())
     return 0

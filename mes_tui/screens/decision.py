@@ -11,6 +11,7 @@ from textual.widgets import Static
 from mes_tui import journey
 from mes_tui.screens.base import StepScreen
 from mes_tui.texts import decision as t
+from mes_tui.texts import safe
 from mes_tui.widgets.choice_list import ChoiceList, Option
 from mes_tui.widgets.controls import ActionButton, LinkButton, Tick
 from mes_tui.widgets.fields import FormField
@@ -34,7 +35,8 @@ class DecisionScreen(StepScreen):
 
         person = self.session.person
         assert person is not None
-        yield Static(Content(t.HELLO.format(name=person.greeting_name)), classes="hello")
+        name = safe.printable(person.greeting_name)
+        yield Static(Content(t.HELLO.format(name=name)), classes="hello")
         if person.status is Status.OPPOSEE and person.decided_on is not None:
             yield Static(
                 Content(t.OPPOSED_BEFORE.format(date=format_date(person.decided_on))),

@@ -1,4 +1,5 @@
-"""The home page of Mon espace santé: who is signed in, their status and their attached profiles.
+"""The home page of Mon espace santé: who is signed in, their status and their attached profiles,
+each of which can be managed ("Gérer le profil").
 
 Every status is written in words, with its date where there is one ("Profil opposé le
 07/12/2021"); the profile under the cursor is marked with ``>`` as well as by colour.
@@ -17,7 +18,7 @@ from mes_tui.screens.base import StepScreen
 from mes_tui.texts import home as t
 from mes_tui.texts import safe
 from mes_tui.widgets.controls import LinkButton
-from mes_tui.widgets.profiles import ProfileList, status_text
+from mes_tui.widgets.profiles import ProfilesPanel, status_text
 
 
 class HomeScreen(StepScreen):
@@ -64,8 +65,21 @@ class HomeScreen(StepScreen):
         if not profiles:
             yield Static(Content(t.NO_PROFILES), classes="intro")
             return
-        yield Static(Content(t.PROFILES_HINT), classes="hint")
-        yield ProfileList.of(profiles, id="profiles")
+        yield ProfilesPanel(profiles, id="profiles-block")
+
+    @on(ProfilesPanel.Manage)
+    def manage(self, event: ProfilesPanel.Manage) -> None:
+        from mes_tui.screens.profile import ProfileScreen
+
+        self.app.push_screen(ProfileScreen(event.profile))
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        # Back from a profile's page: show the statuses as the registry now has them.
+        person = self.session.person
+        if person is not None:
+            for panel in self.query(ProfilesPanel):
+                panel.update_profiles(person.profiles)
 
     @on(LinkButton.Pressed, "#next-person")
     def next_person(self) -> None:

@@ -130,9 +130,10 @@ class IdentificationScreen(StepScreen):
     def _identified(self, person: Any) -> None:
         from mes_tui.models import Status
 
-        self.session.person = person
         if person.status is Status.ACTIVE:
+            # Nothing to do here for them: keep nothing of them in the session either.
             self.show_refusal(t.ALREADY_ACTIVE)
             return
+        self.session.person = person
         self.session.branch = journey.Branch.ACTIVATION
         self.mes_app.restart_at(journey.Step.DECISION)

@@ -17,6 +17,7 @@ from mes_tui.models import CardType
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.forms import FieldCheck, show_service_error, validated
 from mes_tui.screens.identification import card_checks, card_fields, serial_help, serial_hint
+from mes_tui.texts import identification as ti
 from mes_tui.texts import new_code as t
 from mes_tui.texts import vitale as tv
 from mes_tui.widgets.card_choice import CardTypeChoice
@@ -67,14 +68,18 @@ class BirthDateInput(Horizontal):
     @on(Input.Changed)
     def advance(self, event: Input.Changed) -> None:
         # Move on to the next box once one is full, as people type dates in one go.
+        # Judge by the value this event carries and by where the screen's focus is now:
+        # two keys read in one go (typed fast, or over SSH) send two events after both digits
+        # are in, and ``has_focus`` lags behind a focus change, which made the focus skip the
+        # month.
         box = event.input
         if (
             isinstance(box, GroupedInput)
             and box.id != "birth-year"
-            and len(box.compact_value()) == 2
+            and len(box.compact_value(event.value)) == 2
+            and self.screen.focused is box
         ):
-            if box.has_focus:
-                self.screen.focus_next()
+            self.screen.focus_next()
 
 
 class NewCodeScreen(StepScreen):
@@ -87,12 +92,18 @@ class NewCodeScreen(StepScreen):
             t.NIR_LABEL,
             NirInput(with_key=False, id="nir"),
             hint=t.NIR_HINT,
+            # As on "Je m'identifie" (the seed shows the same link under this field).
+            help_panel=HelpPanel(ti.NIR_HELP_TITLE, ti.NIR_HELP),
             id="field-nir",
         )
         yield Static(Content(t.BIRTH_TITLE), classes="section-title")
         yield Static(Content(t.BIRTH_NOTE), classes="hint")
         yield FormField(
-            t.BIRTH_LABEL, BirthDateInput(id="birth"), hint=t.BIRTH_HINT, id="field-birth"
+            t.BIRTH_LABEL,
+            # Named as the service names the field in its refusals, which then show next to it.
+            BirthDateInput(id="birth_date"),
+            hint=t.BIRTH_HINT,
+            id="field-birth",
         )
         card = self.session.card_type.value if self.session.card_type else None
         yield from card_fields(card)
@@ -119,7 +130,7 @@ class NewCodeScreen(StepScreen):
     def submit(self) -> None:
         from mes_tui.models import birth_date_from_parts, normalize_nir_without_key
 
-        birth = self.query_one("#birth", BirthDateInput)
+        birth = self.query_one("#birth_date", BirthDateInput)
         checks = [
             FieldCheck(self.query_one("#field-nir", FormField), normalize_nir_without_key),
             FieldCheck(

@@ -1,27 +1,39 @@
-"""Opposition: the explicit confirmation, then the decision recorded with its receipt."""
+"""Opposition: the explicit confirmation, then the decision recorded with its receipt and the
+attached profiles.
+
+Only "Continuer" on the confirmation records anything (RGAA 11.12). The receipt can be saved
+once; leaving the last screen before saving it asks first (Terminer, Escape, Ctrl+N).
+"""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from mes_tui import journey
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.confirm import ConfirmScreen
+from mes_tui.screens.forms import show_service_error
 from mes_tui.texts import opposition as t
 from mes_tui.widgets.controls import ActionButton
-from mes_tui.widgets.fields import FormField
+from mes_tui.widgets.profiles import ProfilesPanel
+from mes_tui.widgets.receipt import ReceiptPanel
+
+if TYPE_CHECKING:
+    from mes_tui.models import PersonView
+    from mes_tui.services.api import MesService
 
 
 class OpposeConfirmScreen(StepScreen):
-    """Je valide l'opposition: only Continuer records the decision (RGAA 11.12)."""
+    """Je valide l'opposition: only Continuer records the decision, with its date."""
 
     STEP = journey.Step.OPPOSE_CONFIRM
     FIRST_FOCUS = "#cancel"
@@ -42,15 +54,107 @@ class OpposeConfirmScreen(StepScreen):
         assert person is not None
         nir, seen = person.nir, person.status
 
-        def oppose(service: Any) -> Any:
+        def oppose(service: MesService) -> PersonView:
             service.oppose(nir, expected=seen)
             return service.get_person(nir)
 
-        self.call_service(oppose, self._recorded)
+        self.call_service(oppose, self._recorded, self._refused)
 
-    def _recorded(self, person: Any) -> None:
+    def _recorded(self, person: PersonView) -> None:
         self.session.person = person
+        self.session.receipt_path = None
         self.mes_app.restart_at(journey.Step.OPPOSED)
+
+    def _refused(self, error: Any) -> None:
+        from mes_tui.services.errors import DecisionConflict
+
+        self.show_refusal(error.message)
+        person = self.session.person
+        if isinstance(error, DecisionConflict) and person is not None:
+            # Someone decided meanwhile: what the person sees must be what the registry holds.
+            nir = person.nir
+            self.call_service(lambda service: service.get_person(nir), self._refreshed)
+
+    def _refreshed(self, person: PersonView) -> None:
+        self.session.person = person
+
+
+# -- the receipt, shared with a profile's page ---------------------------------------------------
+def request_receipt(
+    screen: StepScreen,
+    event: ReceiptPanel.SaveRequested,
+    nir: str,
+    *,
+    on_saved: Callable[[Path], Any] | None = None,
+) -> None:
+    """Save the receipt of ``nir``'s opposition where the panel of ``event`` says; the outcome
+    goes back to the panel, a folder problem next to its field (nothing else is lost). Once
+    saved, the download is gone and focus moves to the notice that says where the file is."""
+    panel = event.panel
+    if not event.folder:
+        screen.show_field_errors([(panel.folder_field, t.FOLDER_EMPTY)])
+        return
+    folder = Path(event.folder).expanduser().absolute()
+
+    def saved(path: Path) -> None:
+        screen.clear_errors()
+        panel.mark_saved(path)
+        if on_saved is not None:
+            on_saved(path)
+        notice = panel.query_one("#saved")
+        notice.focus(scroll_visible=False)
+        screen.call_after_refresh(notice.scroll_visible, animate=False)
+
+    def refused(error: Any) -> None:
+        from mes_tui.services.errors import InvalidInput, ReceiptUnavailable
+
+        if isinstance(error, ReceiptUnavailable):
+            panel.mark_unavailable()
+            screen.show_refusal(error.message)  # focus goes to the message at the top
+        elif isinstance(error, InvalidInput):
+            show_service_error(screen, error)
+        else:
+            screen.show_refusal(error.message)
+
+    screen.call_service(lambda service: service.save_receipt(nir, folder), saved, refused)
+
+
+def confirm_leaving(screen: StepScreen, panel: ReceiptPanel, leave: Callable[[], Any]) -> None:
+    """``leave()`` at once if the receipt is saved (or gone); else after asking."""
+    if not panel.pending:
+        leave()
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            leave()
+
+    screen.app.push_screen(
+        ConfirmScreen(t.LEAVE_TITLE, t.LEAVE_BODY, yes=t.LEAVE_YES, no=t.LEAVE_NO), answered
+    )
+
+
+def receipt_pending(screen: StepScreen) -> bool:
+    """True if a receipt on any open screen can still be saved."""
+    return any(
+        panel.pending for shown in screen.app.screen_stack for panel in shown.query(ReceiptPanel)
+    )
+
+
+def next_person(screen: StepScreen) -> None:
+    """Ctrl+N: if a receipt would be lost, ask about it (and only about it); else the app's
+    own question about the person in progress."""
+    if not receipt_pending(screen):
+        screen.mes_app.action_new_session()
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            screen.mes_app.wipe()
+
+    screen.app.push_screen(
+        ConfirmScreen(t.LEAVE_TITLE, t.LEAVE_BODY, yes=t.LEAVE_YES, no=t.LEAVE_NO), answered
+    )
 
 
 class OpposedScreen(StepScreen):
@@ -58,13 +162,13 @@ class OpposedScreen(StepScreen):
 
     STEP = journey.Step.OPPOSED
     FIRST_FOCUS = "#download"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "new_session", t.KEY_NEW_SESSION, id="new_session"),
+    ]
 
     DEFAULT_CSS = """
-    OpposedScreen #receipt-block { height: auto; }
-    OpposedScreen #saved { display: none; }
-    OpposedScreen.-saved #saved { display: block; }
-    OpposedScreen.-saved #receipt-block { display: none; }
-    OpposedScreen #profiles-block { height: auto; margin: 1 0 0 0; }
+    OpposedScreen #decided-on { margin: 1 0 0 0; text-style: bold; }
+    OpposedScreen #profiles-block { margin: 1 0 0 0; }
     """
 
     def compose_body(self) -> ComposeResult:
@@ -73,88 +177,58 @@ class OpposedScreen(StepScreen):
         person = self.session.person
         assert person is not None
         if person.decided_on is not None:
-            yield Static(Content(t.DECIDED_ON.format(date=format_date(person.decided_on))))
-        yield Static(Content(t.DONE_BODY), classes="intro")
-        with Vertical(id="receipt-block"):
-            yield FormField(
-                t.FOLDER_LABEL,
-                Input(str(self.mes_app.receipts_dir()), id="folder"),
-                hint=t.FOLDER_HINT,
-                id="field-folder",
+            yield Static(
+                Content(t.DECIDED_ON.format(date=format_date(person.decided_on))),
+                id="decided-on",
             )
-            yield ActionButton(t.DOWNLOAD, id="download", variant="primary")
-        yield Static("", id="saved", classes="notice", markup=False)
-        if shutil.which("lp"):
-            yield ActionButton(t.PRINT, id="print")
-        with Vertical(id="profiles-block"):
-            if person.profiles:
-                from mes_tui.widgets.profiles import ProfileList
-
-                yield Static(Content(t.PROFILES_INTRO))
-                yield Static(Content(t.PROFILES_HELP), classes="hint")
-                yield ProfileList.of(person.profiles, id="profiles")
+        yield Static(Content(t.DONE_BODY), classes="intro")
+        yield ReceiptPanel(self.mes_app.receipts_dir(), id="receipt")
+        if person.profiles:
+            yield ProfilesPanel(person.profiles, id="profiles-block")
         with Horizontal(classes="actions"):
             yield ActionButton(t.FINISH, id="finish")
+
+    @property
+    def receipt(self) -> ReceiptPanel:
+        return self.query_one("#receipt", ReceiptPanel)
 
     @property
     def saved_path(self) -> str | None:
         return self.session.receipt_path
 
-    @on(Input.Submitted, "#folder")
-    @on(ActionButton.Pressed, "#download")
-    def download(self) -> None:
-        folder_text = self.query_one("#folder", Input).value.strip()
-        form_field = self.query_one("#field-folder", FormField)
-        if not folder_text:
-            self.show_field_errors([(form_field, t.FOLDER_EMPTY)])
-            return
+    # -- the receipt ----------------------------------------------------------------------
+    @on(ReceiptPanel.SaveRequested, "#receipt")
+    def download(self, event: ReceiptPanel.SaveRequested) -> None:
         person = self.session.person
         assert person is not None
-        folder = Path(folder_text).expanduser()
-        self.call_service(
-            lambda service: service.save_receipt(person.nir, folder),
-            self._saved,
-        )
+        request_receipt(self, event, person.nir, on_saved=self._saved)
 
-    def _saved(self, path: Any) -> None:
-        self.clear_errors()
+    def _saved(self, path: Path) -> None:
         self.session.receipt_path = str(path)
-        self.query_one("#saved", Static).update(Content(t.SAVED.format(path=path)))
-        self.add_class("-saved")
-        self.query_one("#finish").focus()
 
-    @on(ActionButton.Pressed, "#print")
-    def print_receipt(self) -> None:
-        if self.saved_path is None:
-            self.download()
-            return
-        self._print(self.saved_path)
+    # -- the attached profiles ------------------------------------------------------------
+    @on(ProfilesPanel.Manage)
+    def manage(self, event: ProfilesPanel.Manage) -> None:
+        from mes_tui.screens.profile import ProfileScreen
 
-    @work(thread=True, exclusive=True, group="print", exit_on_error=False)
-    def _print(self, path: str) -> None:
-        import subprocess
+        self.app.push_screen(ProfileScreen(event.profile))
 
-        try:
-            subprocess.run(["lp", path], check=True, capture_output=True, timeout=30)  # noqa: S603,S607
-        except (OSError, subprocess.SubprocessError) as error:
-            message = t.PRINT_FAILED.format(reason=type(error).__name__, path=path)
-        else:
-            message = t.PRINTED
-        self.app.call_from_thread(self.notify, message, markup=False)
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        # Back from a profile's page: show the statuses as the registry now has them.
+        person = self.session.person
+        if person is not None:
+            for panel in self.query(ProfilesPanel):
+                panel.update_profiles(person.profiles)
 
+    # -- leaving --------------------------------------------------------------------------
     def action_back(self) -> None:
         self.leave()
 
+    def action_new_session(self) -> None:
+        next_person(self)
+
     @on(ActionButton.Pressed, "#finish")
     def leave(self) -> None:
-        if self.saved_path is not None:
-            self.mes_app.back_to_welcome()
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.mes_app.back_to_welcome()
-
-        self.app.push_screen(
-            ConfirmScreen(t.LEAVE_TITLE, t.LEAVE_BODY, yes=t.LEAVE_YES, no=t.LEAVE_NO), answered
-        )
+        """Terminer: done with this person; nothing of them stays on screen or in memory."""
+        confirm_leaving(self, self.receipt, self.mes_app.wipe)

@@ -22,11 +22,15 @@ if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
 
+def _utf8(text: str) -> bytes:
+    """UTF-8, lone surrogates included (what undecodable bytes read from a terminal become):
+    a hash or a password check must answer for any text, never raise."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _message(purpose: str, parts: tuple[str, ...]) -> bytes:
     # Length-prefixed fields: no two different tuples give the same message.
-    return b"".join(
-        f"{len(field.encode())}:".encode() + field.encode() for field in (purpose, *parts)
-    )
+    return b"".join(f"{len(_utf8(field))}:".encode() + _utf8(field) for field in (purpose, *parts))
 
 
 class KeyedHasher:
@@ -105,13 +109,13 @@ class PasswordHashing:
             return self._hasher
 
     def hash(self, password: str) -> str:
-        return self._get().hash(password)
+        return self._get().hash(_utf8(password))
 
     def verify(self, hashed: str, password: str) -> bool:
         from argon2.exceptions import InvalidHashError, VerificationError
 
         try:
-            return self._get().verify(hashed, password)
+            return self._get().verify(hashed, _utf8(password))
         except (VerificationError, InvalidHashError):
             return False
 

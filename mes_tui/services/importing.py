@@ -31,7 +31,7 @@ from mes_tui.models.vitale import AVEC_PHOTO_PREFIX, AVEC_PHOTO_TYPED_LENGTH
 from mes_tui.services.errors import ImportRejected
 from mes_tui.texts import service as t
 from mes_tui.texts import validation as vt
-from mes_tui.texts.safe import has_control_characters
+from mes_tui.texts.safe import printable
 
 T = TypeVar("T")
 
@@ -94,7 +94,9 @@ class _Row:
     def problem(self, field: str, reason: str) -> None:
         self.ok = False
         label = t.IMPORT_FIELD_LABELS.get(field, field)
-        self.problems.append((self.number, t.IMPORT_PROBLEM.format(field=label, reason=reason)))
+        # A reason may quote the file (an unknown column, a bad profile): never its controls.
+        problem = printable(t.IMPORT_PROBLEM.format(field=label, reason=reason))
+        self.problems.append((self.number, problem))
 
     def text(self, field: str) -> str | None:
         """The field's value, or None when it is missing or blank."""
@@ -121,7 +123,8 @@ class _Row:
 
 def _name(value: str) -> str:
     name = value.strip()
-    if has_control_characters(name):
+    # Tabs and line breaks too: a name is one line, shown and printed as it is recorded.
+    if printable(name) != name:
         raise ValueError(t.IMPORT_NAME_CONTROL)
     if len(name) > NAME_MAX:
         raise ValueError(t.IMPORT_NAME_TOO_LONG.format(max=NAME_MAX))

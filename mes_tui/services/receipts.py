@@ -11,6 +11,7 @@ random part, never the NIR (a regulated identifier). The file appears complete o
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import tempfile
@@ -48,6 +49,10 @@ _NAME_LETTERS = "abcdefghjkmnpqrstuvwxyz"
 _TOKEN_LENGTH = 6
 _NAME_ATTEMPTS = 100
 _WORD_STARTS = " -'’"
+# What os.link answers where the file system has no hard links.
+_NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK, errno.EXDEV}
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,7 @@ def _render(content: _Content, when: datetime) -> bytes:
     """
     from fpdf import FPDF
     from fpdf.enums import Align, XPos, YPos
+    from fpdf.fonts import TTFFont
 
     class Receipt(FPDF):
         def __init__(self, total_pages: int) -> None:
@@ -197,7 +203,9 @@ def _render(content: _Content, when: datetime) -> bytes:
         pdf.set_auto_page_break(auto=True, margin=_MARGIN_MM)
         pdf.add_font(_FONT_FAMILY, "", str(asset_path(*_FONT_REGULAR)))
         pdf.add_font(_FONT_FAMILY, "B", str(asset_path(*_FONT_BOLD)))
-        covered = pdf.fonts[_FONT_FAMILY.lower()].cmap
+        subset = pdf.fonts[_FONT_FAMILY.lower()]
+        assert isinstance(subset, TTFFont)
+        covered = subset.cmap
         if not content.characters() <= covered.keys():
             pdf.add_font(_FALLBACK_FAMILY, "", str(asset_path(*_FALLBACK_REGULAR)))
             pdf.add_font(_FALLBACK_FAMILY, "B", str(asset_path(*_FALLBACK_BOLD)))
@@ -259,6 +267,25 @@ def _reserve_name(folder: Path, decided_on: date) -> Path:
     raise FileExistsError(f"no free file name for a receipt in {folder}")
 
 
+def _link_new_name(temp: Path, folder: Path, decided_on: date) -> Path | None:
+    """Give the complete file ``temp`` a new name by a hard link and return it: the name appears
+    with the whole file behind it (a process killed at any moment leaves no empty or partial
+    receipt), and linking fails rather than reuse a name that exists. None where the file system
+    has no hard links (FAT, some network shares)."""
+    for _ in range(_NAME_ATTEMPTS):
+        candidate = folder / t.FILE_NAME.format(date=decided_on.isoformat(), token=_token())
+        try:
+            os.link(temp, candidate)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno in _NO_HARD_LINKS:
+                return None
+            raise
+        return candidate
+    raise FileExistsError(f"no free file name for a receipt in {folder}")
+
+
 def _fsync_folder(folder: Path) -> None:
     """Make the new directory entry durable, where the system allows it (not on Windows)."""
     if not hasattr(os, "O_DIRECTORY"):
@@ -272,9 +299,9 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _write_new_file(folder: Path, decided_on: date, data: bytes) -> Path:
-    """Write ``data`` to a temporary file in ``folder``, flush it to disk, then rename it over
-    a freshly reserved name. Whatever fails, neither the temporary file nor the reserved name
-    stays behind."""
+    """Write ``data`` to a temporary file in ``folder``, flush it to disk, then give it its
+    final name (a hard link; else a rename over a freshly reserved name). Whatever fails,
+    neither the temporary file nor the new name stays behind."""
     _ensure_private_folder(folder)
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".justificatif-", suffix=".part")
     temp = Path(temp_name)
@@ -285,8 +312,13 @@ def _write_new_file(folder: Path, decided_on: date, data: bytes) -> Path:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        final = _reserve_name(folder, decided_on)
-        os.replace(temp, final)
+        final = _link_new_name(temp, folder, decided_on)
+        if final is None:
+            # No hard links here: a kill between these two steps would leave an empty file.
+            final = _reserve_name(folder, decided_on)
+            os.replace(temp, final)
+        else:
+            temp.unlink()
         done = True
         _fsync_folder(folder)
         return final

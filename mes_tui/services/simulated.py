@@ -579,7 +579,8 @@ class SimulatedService:
                 decided_on=decided_on,
                 now=self.clock.now(),
             )
-        except OSError as error:
+        except BaseException as error:
+            # Whatever failed, the receipt was not written: it stays available.
             self.storage.write(
                 lambda conn: conn.execute(
                     "UPDATE people SET receipt_available = 1 "
@@ -587,7 +588,12 @@ class SimulatedService:
                     (person.id, Status.OPPOSEE.value, day(decided_on)),
                 )
             )
-            reason = error.strerror or type(error).__name__
+            if isinstance(error, OSError):
+                reason = error.strerror or type(error).__name__
+            elif isinstance(error, ValueError):  # a NUL byte, or a name the system cannot encode
+                reason = t.RECEIPT_FOLDER_NAME
+            else:
+                raise
             raise InvalidInput("folder", t.RECEIPT_FOLDER.format(reason=reason)) from None
         log.info("justificatif d'opposition enregistré")
         return path

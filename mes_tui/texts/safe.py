@@ -8,12 +8,14 @@ import unicodedata
 def printable(text: str) -> str:
     """``text`` without control characters (C0, C1, ESC, NUL) and without invisible formatting
     characters (bidirectional overrides, zero-width joiners), which could rewrite a terminal
-    or reorder what the person reads. Tabs and newlines become spaces."""
+    or reorder what the person reads. Tabs and line breaks (U+2028 and U+2029 included) become
+    spaces."""
     out = []
     for ch in text:
-        if ch in "\t\n\r":
+        category = unicodedata.category(ch)
+        if ch in "\t\n\r" or category in ("Zl", "Zp"):
             out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+        elif category in ("Cc", "Cf", "Cs", "Co", "Cn"):
             continue
         else:
             out.append(ch)

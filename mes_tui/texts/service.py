@@ -82,6 +82,7 @@ RECEIPT_FOLDER = (
     "Impossible d'enregistrer le justificatif dans ce dossier ({reason}). "
     "Indiquez un autre dossier."
 )
+RECEIPT_FOLDER_NAME = "nom de dossier illisible : caractère nul ou invalide"
 
 STATUS_LABELS = {
     "en_attente": "En attente de décision",

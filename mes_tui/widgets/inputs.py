@@ -70,8 +70,10 @@ class GroupedInput(Input):
         value = self.value
         start, end = sorted((max(0, start), min(len(value), end)))
         if not text and start < end and not value[start:end].strip():
-            # Deleting only a separator: take the character on the side the key points to.
-            if end >= self.cursor_position:
+            # Deleting only a separator: take the character on the side the key points to,
+            # before it for Backspace (the span ends at the cursor), after it for Delete (the
+            # span starts at the cursor).
+            if start < self.cursor_position:
                 start = max(0, start - 1)
             else:
                 end = min(len(value), end + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -162,19 +163,74 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
     assert first == second
 
 
-def test_fonts_are_embedded_and_subset(folder: Path) -> None:
-    page = PdfReader(_write(folder)).pages[0]
+def _base_fonts(path: Path) -> list[str]:
+    """The /BaseFont of every font the first page uses, after checking each is embedded."""
+    page = PdfReader(path).pages[0]
     resources = cast(DictionaryObject, page["/Resources"])
     fonts = cast(DictionaryObject, resources["/Font"].get_object())
-    assert len(fonts) == 2  # regular and bold
+    names = []
     for ref in fonts.values():
         font = cast(DictionaryObject, ref.get_object())
-        # A subset font's name has a six-letter tag: "ABCDEF+DejaVuSansBook".
-        assert re.fullmatch(r"/[A-Z]{6}\+DejaVuSans.*", str(font["/BaseFont"]))
         descendants = cast(ArrayObject, font["/DescendantFonts"])
         cid_font = cast(DictionaryObject, descendants[0].get_object())
         descriptor = cast(DictionaryObject, cid_font["/FontDescriptor"].get_object())
         assert "/FontFile2" in descriptor
+        names.append(str(font["/BaseFont"]))
+    return names
+
+
+def test_fonts_are_embedded_and_subset(folder: Path) -> None:
+    names = _base_fonts(_write(folder))
+    assert len(names) == 2  # regular and bold
+    for name in names:
+        # A subset font's name has a six-letter tag: "/ABCDEF+DejaVuSansLatin-Bold"; Latin
+        # names need only the shipped Latin subsets of DejaVu Sans.
+        assert re.fullmatch(r"/[A-Z]{6}\+DejaVuSansLatin.*", name), name
+
+
+LATIN_HEAVY = "Zoé Françoise Œ ß Ł Ő Ș Ț ġ Ǆ ẞ Ỳ Ğ ı Ÿ Æ Å Ø Ñ Č Ř Ž Ą Ę Ő Ű ŉ ǅ ʼ"
+
+
+def test_every_letter_of_latin_heavy_names_survives(folder: Path) -> None:
+    first, last = LATIN_HEAVY.split(" ", 1)
+    path = _write(folder, first_name=first, last_name=last)
+    text = _text(path)
+    # The name line prints the last name first, in capitals where a capital is one letter.
+    for ch in LATIN_HEAVY.replace(" ", ""):
+        assert ch in text or ch.upper() in text or ch.lower() in text, ch
+    assert "Nom de l'assuré : " + receipts._upper(last) + " " + first in text
+    assert all(re.search("DejaVuSansLatin", name) for name in _base_fonts(path))
+
+
+def test_letters_outside_latin_fall_back_to_the_full_font(folder: Path) -> None:
+    path = _write(folder, first_name="Ελένη Анна", last_name="ΠΑΠΑΔΟΠΟΥΛΟΥ")
+    text = _text(path)
+    assert "Nom de l'assuré : ΠΑΠΑΔΟΠΟΥΛΟΥ Ελένη Анна" in text
+    names = _base_fonts(path)
+    assert any(re.fullmatch(r"/[A-Z]{6}\+DejaVuSans(Book|Bold)", name) for name in names), names
+
+
+def test_the_latin_subsets_cover_what_they_promise() -> None:
+    from fontTools.ttLib import TTFont
+
+    for name in ("DejaVuSansLatin.ttf", "DejaVuSansLatin-Bold.ttf"):
+        font = TTFont(asset_path("fonts", name), lazy=True)
+        cmap = font.getBestCmap()
+        for first, last in (
+            (0x20, 0x7E),
+            (0xA0, 0xFF),
+            (0x100, 0x17F),
+            (0x1E9E, 0x1E9E),
+            (0x2018, 0x201E),
+            (0x20AC, 0x20AC),
+        ):
+            assert all(code in cmap for code in range(first, last + 1)), (name, hex(first))
+        family = font["name"].getDebugName(1)
+        assert family == "DejaVu Sans Latin"
+        assert "Bitstream" not in family and "Vera" not in family
+        # The copyright and licence strings of the original stay in the subset.
+        assert "Bitstream" in (font["name"].getDebugName(0) or "")
+        assert font["name"].getDebugName(13)
 
 
 def test_file_is_small(folder: Path) -> None:
@@ -182,7 +238,14 @@ def test_file_is_small(folder: Path) -> None:
 
 
 def test_the_font_and_its_licence_are_shipped() -> None:
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
+    for name in (
+        "DejaVuSansLatin.ttf",
+        "DejaVuSansLatin-Bold.ttf",
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "LICENSE-DejaVu.txt",
+        "make_subset.py",
+    ):
         assert asset_path("fonts", name).is_file()
     assert "Bitstream" in asset_path("fonts", "LICENSE-DejaVu.txt").read_text(encoding="utf-8")
 
@@ -237,14 +300,21 @@ def _boom(*_args: object, **_kwargs: object) -> None:
     raise OSError("disque plein")
 
 
+def _no_hard_links(*_args: object, **_kwargs: object) -> None:
+    raise PermissionError(errno.EPERM, "Operation not permitted")  # FAT, say
+
+
 @pytest.mark.parametrize(
     "target",
-    ["os.replace", "os.fsync", "_reserve_name", "fpdf.FPDF.output"],
+    ["os.link", "os.replace", "os.fsync", "_reserve_name", "fpdf.FPDF.output"],
 )
 def test_a_crash_midway_leaves_nothing_behind(
     folder: Path, monkeypatch: pytest.MonkeyPatch, target: str
 ) -> None:
     folder.mkdir(mode=0o700)
+    if target in ("os.replace", "_reserve_name"):
+        # Only used where the file system has no hard links.
+        monkeypatch.setattr(os, "link", _no_hard_links)
     if target == "fpdf.FPDF.output":
         import fpdf
 
@@ -256,6 +326,15 @@ def test_a_crash_midway_leaves_nothing_behind(
     with pytest.raises(OSError, match="disque plein"):
         _write(folder)
     assert list(folder.iterdir()) == []
+
+
+def test_without_hard_links_the_receipt_is_renamed_into_place(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "link", _no_hard_links)
+    path = _write(folder)
+    assert path.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in folder.iterdir()] == [path.name]
 
 
 def test_importing_the_module_does_not_import_fpdf() -> None:

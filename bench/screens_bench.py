@@ -1,0 +1,278 @@
+"""Screen-change latency: from Enter on a filled form to the next screen painted (Pilot).
+
+    .venv/bin/python bench/screens_bench.py [--processes 8] [--journeys 5] [--think 0.5]
+
+Each of ``--processes`` fresh processes runs the app headless at 80x24 (``App.run_test``) on one
+temporary data folder, with the back office opened by the app itself, as in real use, and goes
+``--journeys`` times through: welcome -> Je m'identifie (Enter on "Commencer"); the filled form
+-> Je prends ma décision (Enter on "Continuer": checks, the identification by the back office in
+a worker thread, then the new screen); "Activer" + CGU -> Je vérifie mes coordonnées (Enter);
+Escape back to the decision; "M'opposer" -> Je valide l'opposition (Enter); then a new session.
+
+Timing: from just before the Enter (or Escape) key is posted to the first time the next screen
+is painted (``App._display`` called with that screen's update: layout done, every widget
+rendered; only writing to a terminal is left, and a headless app does not). Forms are filled
+through the widgets' own methods, untimed. After each paint the bench waits ``--think`` seconds,
+as a person reads or types (work the app does meanwhile in the background is not counted against
+the key press that follows, as with a person).
+
+Reported per transition: the first journey of each process ("cold": the new screen's modules and
+the back office are loaded, unless the app did it before) and the later ones ("warm"), p50/p95,
+and all samples together. Goal: p95 <= 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL_P95_MS = 30.0
+TRANSITIONS = (
+    "welcome -> identification",
+    "identification -> decision (identify)",
+    "decision -> contacts",
+    "contacts -> decision (Escape)",
+    "decision -> oppose confirm",
+)
+
+MARTINE_NIR = "116304403801618"
+MARTINE_CODE = "HuqZF3KXCz8k"
+MARTINE_SERIAL = "01024576124"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered)) - 1))]
+
+
+# -- in a child process -------------------------------------------------------------------------
+async def _journeys(count: int, think: float) -> list[dict[str, list[float]]]:
+    from textual.widgets import Input
+
+    from mes_tui.app import MesApp
+    from mes_tui.screens.welcome import WelcomeScreen
+
+    painted: list[tuple[float, float, Any]] = []  # (when, CPU time, screen) of every paint
+    original = MesApp._display
+
+    def display(self: Any, screen: Any, renderable: Any) -> None:
+        original(self, screen, renderable)
+        if renderable is not None:
+            painted.append((time.perf_counter(), time.process_time(), screen))
+
+    MesApp._display = display  # type: ignore[method-assign]
+    app = MesApp(data_dir=Path(os.environ["MES_TUI_DATA_DIR"]), show_messages=False)
+    results: list[dict[str, list[float]]] = []
+
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def wait_painted(
+            name: str, since: float, timeout: float = 15
+        ) -> tuple[float, float, Any]:
+            """The first paint of a screen called ``name`` after ``since``."""
+            deadline = time.perf_counter() + timeout
+            while True:
+                for at, cpu, screen in painted:
+                    if at > since and type(screen).__name__ == name:
+                        painted.clear()
+                        return at, cpu, screen
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"{name} not painted (on {type(app.screen).__name__})")
+                await pilot.pause(0.002)
+
+        async def settle(screen: Any) -> None:
+            deadline = time.perf_counter() + 5
+            while screen.focused is None and time.perf_counter() < deadline:
+                await pilot.pause(0.005)
+            await pilot.pause(think)
+
+        async def timed(
+            sample: dict[str, list[float]], transition: str, key: str, name: str
+        ) -> Any:
+            """Press ``key``; record [wall ms, CPU ms] until ``name`` is painted; return it."""
+            cpu_started = time.process_time()
+            started = time.perf_counter()
+            await pilot.press(key)
+            at, cpu, screen = await wait_painted(name, started)
+            sample[transition] = [(at - started) * 1000, (cpu - cpu_started) * 1000]
+            await settle(screen)
+            return screen
+
+        async def enter_on(
+            sample: dict[str, list[float]], transition: str, screen: Any, widget_id: str, name: str
+        ) -> Any:
+            screen.query_one(f"#{widget_id}").focus()
+            await pilot.pause()
+            return await timed(sample, transition, "enter", name)
+
+        _, _, welcome = await wait_painted("WelcomeScreen", 0)
+        await settle(welcome)
+        for _ in range(count):
+            sample: dict[str, list[float]] = {}
+            welcome = app.screen
+            assert isinstance(welcome, WelcomeScreen)
+            screen = await enter_on(
+                sample, TRANSITIONS[0], welcome, "start", "IdentificationScreen"
+            )
+
+            screen.query_one("#code", Input).value = MARTINE_CODE
+            screen.query_one("#nir", Input).value = MARTINE_NIR
+            screen.query_one("#card").choose("sans_photo")
+            screen.query_one("#serial", Input).value = MARTINE_SERIAL
+            await pilot.pause()
+            screen = await enter_on(sample, TRANSITIONS[1], screen, "continue", "DecisionScreen")
+
+            screen.query_one("#decision").choose(0)  # activate
+            await pilot.pause()
+            screen.query_one("#terms").value = True
+            await pilot.pause()
+            await enter_on(sample, TRANSITIONS[2], screen, "continue", "ContactsScreen")
+
+            screen = await timed(sample, TRANSITIONS[3], "escape", "DecisionScreen")
+
+            screen.query_one("#decision").choose(1)  # oppose
+            await pilot.pause()
+            await enter_on(sample, TRANSITIONS[4], screen, "continue", "OpposeConfirmScreen")
+
+            app.wipe()
+            await wait_painted("WelcomeScreen", 0)
+            await pilot.pause(think)
+            results.append(sample)
+    return results
+
+
+def child(count: int, think: float) -> int:
+    import asyncio
+
+    print(json.dumps(asyncio.run(_journeys(count, think))))
+    return 0
+
+
+# -- the parent ---------------------------------------------------------------------------------
+def _stats(values: list[float]) -> dict[str, float]:
+    return {
+        "p50": statistics.median(values) if values else float("nan"),
+        "p95": percentile(values, 0.95),
+        "max": max(values, default=float("nan")),
+        "n": len(values),
+    }
+
+
+def measure(
+    processes: int, journeys: int, think: float, source: Path | None = None
+) -> dict[str, Any]:
+    # samples[transition][cold or warm][wall or cpu] = [ms, ...]
+    samples: dict[str, dict[str, dict[str, list[float]]]] = {
+        name: {kind: {"wall": [], "cpu": []} for kind in ("cold", "warm")} for name in TRANSITIONS
+    }
+    with tempfile.TemporaryDirectory(prefix="mes-bench-screens-") as tmp:
+        env = dict(os.environ)
+        env.update(
+            MES_TUI_DATA_DIR=str(Path(tmp) / "data"),
+            MES_TUI_CONFIG_DIR=str(Path(tmp) / "config"),
+            MES_TUI_KEYRING="off",
+        )
+        if source is not None:  # another copy of the code, for before/after figures
+            env["PYTHONPATH"] = str(source)
+        # The data folder exists, as on any start but the very first (which seeds the registry).
+        subprocess.run(
+            [sys.executable, "-c", "from mes_tui.services import open_service; open_service()"],
+            env=env,
+            cwd=tmp,
+            check=True,
+            capture_output=True,
+        )
+        for _ in range(processes):
+            out = subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--child", str(journeys), "--think", str(think)],
+                env=env,
+                cwd=tmp,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            ).stdout
+            for i, sample in enumerate(json.loads(out.strip().splitlines()[-1])):
+                for name, (wall, cpu) in sample.items():
+                    kind = "cold" if i == 0 else "warm"
+                    samples[name][kind]["wall"].append(wall)
+                    samples[name][kind]["cpu"].append(cpu)
+    table: dict[str, Any] = {}
+    every: dict[str, list[float]] = {"wall": [], "cpu": []}
+    for name in TRANSITIONS:
+        row: dict[str, Any] = {}
+        for measure_ in ("wall", "cpu"):
+            cold = samples[name]["cold"][measure_]
+            warm = samples[name]["warm"][measure_]
+            row[measure_] = {"cold": _stats(cold), "warm": _stats(warm), "all": _stats(cold + warm)}
+            every[measure_] += cold + warm
+        table[name] = row
+    return {
+        "processes": processes,
+        "journeys": journeys,
+        "think_s": think,
+        "transitions": table,
+        "overall": {m: _stats(v) for m, v in every.items()},
+    }
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [
+        f"screen changes, {result['processes']} processes x {result['journeys']} journeys; "
+        "cold = 1st journey of each process; ms from the key to the next screen painted "
+        "(CPU: process CPU time over the same span):",
+        f"  {'transition':38s} {'cold p50':>8s} {'cold max':>8s} {'warm p50':>8s} "
+        f"{'warm p95':>8s} {'all p95':>8s} {'CPU p50':>8s} {'CPU p95':>8s}",
+    ]
+    for name, row in result["transitions"].items():
+        wall, cpu = row["wall"], row["cpu"]
+        lines.append(
+            f"  {name:38s} {wall['cold']['p50']:8.1f} {wall['cold']['max']:8.1f} "
+            f"{wall['warm']['p50']:8.1f} {wall['warm']['p95']:8.1f} {wall['all']['p95']:8.1f} "
+            f"{cpu['all']['p50']:8.1f} {cpu['all']['p95']:8.1f}"
+        )
+    overall = result["overall"]
+    verdict = "OK" if overall["wall"]["p95"] <= GOAL_P95_MS else "OVER GOAL"
+    lines.append(
+        f"  all transitions: p50 {overall['wall']['p50']:.1f} ms, p95 {overall['wall']['p95']:.1f}"
+        f" ms (goal <= {GOAL_P95_MS:.0f} ms): {verdict}; CPU p50 {overall['cpu']['p50']:.1f}, "
+        f"p95 {overall['cpu']['p95']:.1f} ms"
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--journeys", type=int, default=5)
+    parser.add_argument("--think", type=float, default=0.5, help="seconds after each paint")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--source", type=Path, help="measure the mes_tui in this folder (PYTHONPATH): before/after"
+    )
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        return child(args.child, args.think)
+    source = args.source.resolve() if args.source else None
+    result = measure(args.processes, args.journeys, args.think, source)
+    print(report(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

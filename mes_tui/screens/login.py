@@ -1,0 +1,130 @@
+"""Me connecter: identifier and password, for a person whose space is already activated.
+
+A failure gets one message, whatever was wrong (unknown identifier or wrong password); after
+repeated failures the back office locks the identifier and the message says how long to wait.
+The password is masked (F3 or the link shows it) and lives only in its input and in the closure
+of the sign-in call: never logged, notified or kept in the session. Success leads to the home
+page: status, attached profiles, and managing them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from mes_tui import journey
+from mes_tui.models import PersonView
+from mes_tui.screens.base import StepScreen
+from mes_tui.texts import login as t
+from mes_tui.widgets.controls import ActionButton, LinkButton
+from mes_tui.widgets.fields import FormField
+
+
+class LoginScreen(StepScreen):
+    STEP = journey.Step.LOGIN
+    SHOW_POSITION = False
+    FIRST_FOCUS = "#identifier"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "show_password", t.KEY_SHOW_PASSWORD, id="show_password"),
+        Binding("f3", "hide_password", t.KEY_HIDE_PASSWORD, id="hide_password"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._revealed = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content(t.INTRO), classes="intro")
+        yield FormField(
+            t.IDENTIFIER_LABEL,
+            Input(id="identifier", max_length=100),
+            hint=t.IDENTIFIER_HINT,
+            id="field-identifier",
+        )
+        yield FormField(
+            t.PASSWORD_LABEL,
+            Input(id="password", password=True, max_length=128),
+            extra=[LinkButton(t.SHOW_PASSWORD, id="toggle-password")],
+            id="field-password",
+        )
+        with Horizontal(classes="actions"):
+            yield ActionButton(t.CANCEL, id="cancel")
+            yield ActionButton(t.SUBMIT, id="submit", variant="primary")
+
+    def _input(self, name: str) -> Input:
+        return self.query_one(f"#{name}", Input)
+
+    def _field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    # -- show / hide the password ---------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_password":
+            return not self._revealed
+        if action == "hide_password":
+            return self._revealed
+        return True
+
+    def action_show_password(self) -> None:
+        self.reveal_password(True)
+
+    def action_hide_password(self) -> None:
+        self.reveal_password(False)
+
+    @on(LinkButton.Pressed, "#toggle-password")
+    def _toggle_pressed(self, event: LinkButton.Pressed) -> None:
+        event.stop()
+        self.reveal_password(not self._revealed)
+
+    def reveal_password(self, revealed: bool) -> None:
+        self._revealed = revealed
+        self._input("password").password = not revealed
+        self.query_one("#toggle-password", LinkButton).set_text(
+            t.HIDE_PASSWORD if revealed else t.SHOW_PASSWORD
+        )
+        self.refresh_bindings()
+
+    # -- sign in --------------------------------------------------------------------------
+    @on(ActionButton.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.mes_app.back_to_welcome()
+
+    @on(Input.Submitted)
+    @on(ActionButton.Pressed, "#submit")
+    def submit(self) -> None:
+        identifier = self._input("identifier").value.strip()
+        password = self._input("password").value
+        errors: list[tuple[FormField, str]] = []
+        if not identifier:
+            errors.append((self._field("identifier"), t.IDENTIFIER_MISSING))
+        if not password:
+            errors.append((self._field("password"), t.PASSWORD_MISSING))
+        if errors:
+            self.show_field_errors(errors)
+            return
+        self.clear_errors()
+        self.call_service(
+            lambda service: service.login(identifier, password),
+            self._signed_in,
+            self._refused,
+        )
+
+    def _signed_in(self, person: PersonView) -> None:
+        self._input("password").value = ""
+        self.session.person = person
+        self.session.identifier = person.identifier
+        self.session.branch = journey.Branch.ACTIVATION
+        self.mes_app.restart_at(journey.Step.HOME)
+
+    def _refused(self, error: object) -> None:
+        # One message for every failure, at the top: it must not say which field was wrong.
+        password = self._input("password")
+        password.value = ""
+        self.show_refusal(getattr(error, "message", str(error)))
