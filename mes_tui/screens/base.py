@@ -54,7 +54,9 @@ class StepScreen(Screen[None]):
 
     DEFAULT_CSS = """
     StepScreen #body { padding: 0 1; }
-    StepScreen #status { dock: bottom; height: auto; padding: 0 1; }
+    StepScreen #body { height: 1fr; }
+    StepScreen #status { height: auto; padding: 0 1; display: none; text-style: bold; }
+    StepScreen.-busy #status { display: block; }
     StepScreen .intro { margin: 1 0; }
     StepScreen .actions { height: auto; margin: 1 0; }
     """
@@ -154,7 +156,9 @@ class StepScreen(Screen[None]):
             first = errors[0][0]
             # Show the summary at the top, then the whole first field (label, control, error)
             # without centring it, which would hide both.
-            self.set_focus(first.control, scroll_visible=False)
+            # Through the control's own focus(): a group (the three date boxes) focuses
+            # its first box.
+            first.control.focus(scroll_visible=False)
             body = self.query_one("#body", VerticalScroll)
             body.scroll_home(animate=False, immediate=True)
             self.call_after_refresh(first.scroll_visible, animate=False)

@@ -202,6 +202,10 @@ class CredentialsScreen(StepScreen):
         identifier = self._normalized_identifier(event.value)
         if identifier is None:
             return  # the format is explained on submit, not while the person moves on
+        if identifier in (self._taken, self._free):
+            # Already answered: checking again would rebuild the suggestion links under
+            # the focus and send it back into the field (a keyboard trap).
+            return
         nir = self.person.nir
         self._checking_identifier = True
         self.call_service(

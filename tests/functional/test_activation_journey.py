@@ -323,12 +323,6 @@ async def test_karim_activates_with_the_code_of_his_invitation(
     assert entry(service, KARIM_NIR).status is Status.ACTIVE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screens/credentials.py: leaving a taken identifier with Tab checks it again and "
-    "re-mounts the suggestion links; the link Tab landed on is removed and the focus falls "
-    "back into the identifier, so Tab can never leave the field (keyboard trap)",
-)
 async def test_tab_leaves_a_taken_identifier(app: MesApp, service: SimulatedService) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)

@@ -185,12 +185,6 @@ async def test_empty_form_lists_every_field(app: MesApp) -> None:
         assert focused_id(app) == "nir"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="StepScreen.show_field_errors (screens/base.py) calls Screen.set_focus on the "
-    "field's control; BirthDateInput is a container that is not focusable, so focus stays "
-    "on Continuer instead of going to the day box (control.focus() would honour its override)",
-)
 async def test_birth_date_error_takes_the_focus_to_the_day(app: MesApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_new_code(pilot)
@@ -408,11 +402,6 @@ async def test_slow_delivery_shows_progress_and_the_screen_still_answers(
         assert "Traitement en cours…" not in screen_text(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#status and the Footer are both docked at the bottom (screens/base.py): the "
-    "footer is drawn over the progress line, so 'Traitement en cours…' never shows",
-)
 async def test_progress_line_is_visible(app: MesApp, service: SimulatedService) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_delivery(pilot)
