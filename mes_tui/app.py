@@ -85,6 +85,9 @@ class MesApp(App[None]):
         self._warmed_up: set[tuple[str, ...]] = set()
         self.prefs = preferences or Preferences(show_messages=show_messages)
         self._save_preferences = save_preferences
+        self.messages_allowed = show_messages
+        """False when the administrator turned the simulated messages off (SSH, desk): the
+        person's own settings cannot turn them back on."""
         self.show_messages = show_messages and self.prefs.show_messages
         self.session = journey.Session()
         self.idle_timeout = idle_timeout
@@ -108,7 +111,7 @@ class MesApp(App[None]):
             if self._service is None:
                 from mes_tui.services import open_service
 
-                self._service = open_service(self._data_dir)
+                self._service = open_service(self._data_dir, receipt_folders=self.receipt_folders)
             return self._service
 
     # -- navigation -----------------------------------------------------------------------
@@ -152,7 +155,11 @@ class MesApp(App[None]):
                 for name in modules:
                     importlib.import_module(name)
                 if open_service:
-                    self.service  # noqa: B018 - opens it, under the lock
+                    # The simulated back office's key too: it may come from the system keyring,
+                    # slow to import and to ask (hundreds of ms), else the first submit waits.
+                    hasher = getattr(self.service, "hasher", None)
+                    if hasher is not None:
+                        hasher.load_key()
             except Exception:  # noqa: S110 - see the docstring
                 pass
 
@@ -269,7 +276,7 @@ class MesApp(App[None]):
             return
         self.prefs = prefs
         self.theme = prefs.theme
-        self.show_messages = prefs.show_messages
+        self.show_messages = self.messages_allowed and prefs.show_messages
         self.animation_level = "none" if prefs.calm else "full"
         self._apply_cursor_visibility()
         if self._save_preferences:
@@ -315,7 +322,17 @@ class MesApp(App[None]):
     def action_messages(self) -> None:
         from mes_tui.screens.messages import MessagesScreen
 
+        if not self.show_messages:
+            # They carry codes: never on a screen where the administrator or the person
+            # turned them off.
+            self.notify(t.MESSAGES_OFF, markup=False)
+            return
         self.push_screen(MessagesScreen(list(self.session.messages)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "messages" and not self.show_messages:
+            return False  # not listed in the footer either
+        return True
 
     def has_unsaved_input(self) -> bool:
         """True when quitting would lose something the person typed or a session in progress."""

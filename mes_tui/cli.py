@@ -6,7 +6,6 @@ Exit codes: 0 success, 2 bad usage, 1 any other failure, each with one line on s
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -152,11 +151,22 @@ def _config(settings: Settings, data_dir: Path, *, as_json: bool) -> int:
 
 
 def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path) -> int:
+    from mes_tui.texts import config as tc
+
+    # What the administrator (file, environment, flag) allows; the person's own remembered
+    # choice may only turn the messages off, and stays changeable in the settings.
     show_messages = bool(settings["show_messages"])
+    if settings.sources["show_messages"] == tc.SOURCE_PREFERENCES:
+        show_messages = True
+    _exit_on_hangup_plain()
     if _wants_plain(args):
         from mes_tui.plain import run_plain
 
-        return run_plain(data_dir=data_dir, show_messages=show_messages)
+        return run_plain(
+            data_dir=data_dir,
+            show_messages=show_messages,
+            receipt_folders=settings.receipt_folders(),
+        )
     from mes_tui import preferences
     from mes_tui.app import MesApp
 
@@ -175,6 +185,17 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
     _exit_on_hangup(app)
     app.run()
     return app.return_code or 0
+
+
+def _exit_on_hangup_plain() -> None:
+    """In the plain mode a hangup ends the program through SystemExit, so that ``finally``
+    blocks run (a receipt being written is cleaned up, a transaction rolled back)."""
+    import signal
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGHUP, leave)
 
 
 def _exit_on_hangup(app: Any) -> None:
@@ -224,6 +245,8 @@ def _registry(args: argparse.Namespace, data_dir: Path) -> int:
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """Rows of a CSV (header line, ``;`` or ``,``) or JSON (a list of objects) file."""
+    import csv  # here, not at the top: the app's start does not read CSV files
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:

@@ -8,7 +8,6 @@ message that names the key and the file (or variable).
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,12 +126,18 @@ def default_config_file() -> Path:
 
 def _read_file(path: Path, required: bool) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        handle = path.open("rb")
     except FileNotFoundError:
         if required:
             raise ConfigError(t.FILE_MISSING.format(path=path)) from None
         return {}
+    except OSError as error:
+        raise ConfigError(t.FILE_UNREADABLE.format(path=path, error=error.strerror)) from None
+    import tomllib  # only now: most starts have no file to read, and the parser is slow to import
+
+    try:
+        with handle:
+            data = tomllib.load(handle)
     except OSError as error:
         raise ConfigError(t.FILE_UNREADABLE.format(path=path, error=error.strerror)) from None
     except tomllib.TOMLDecodeError as error:

@@ -32,6 +32,7 @@ def run_plain(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     service: MesService | None = None,
+    receipt_folders: tuple[Path, ...] = (),
 ) -> int:
     """Run the journeys one question at a time until the person quits; the exit code.
 
@@ -50,7 +51,7 @@ def run_plain(
     runner: PlainRunner | None = None
     try:
         if service is None:
-            service = _open_service(data_dir, err)
+            service = _open_service(data_dir, err, receipt_folders)
             if service is None:
                 return EXIT_FAILURE
         runner = PlainRunner(service, console, show_messages=show_messages)
@@ -82,13 +83,15 @@ def run_plain(
         return EXIT_FAILURE
 
 
-def _open_service(data_dir: Path | None, err: TextIO) -> MesService | None:
+def _open_service(
+    data_dir: Path | None, err: TextIO, receipt_folders: tuple[Path, ...] = ()
+) -> MesService | None:
     from mes_tui.services import open_service
     from mes_tui.services.errors import ServiceError
     from mes_tui.texts import plain as t
 
     try:
-        return open_service(data_dir)
+        return open_service(data_dir, receipt_folders=receipt_folders)
     except (OSError, ServiceError) as error:
         reason = error.message if isinstance(error, ServiceError) else (error.strerror or error)
         err.write(f"mes-tui : {t.OPEN_FAILED.format(reason=reason)}\n")

@@ -83,4 +83,5 @@ class HomeScreen(StepScreen):
 
     @on(LinkButton.Pressed, "#next-person")
     def next_person(self) -> None:
-        self.mes_app.action_new_session()
+        # Said in so many words ("Terminer et accueillir la personne suivante"): no question.
+        self.mes_app.wipe()

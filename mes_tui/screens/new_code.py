@@ -36,22 +36,43 @@ class CodeRequest:
     serial: str
 
 
+class DateBox(GroupedInput):
+    """One box of a date. A digit typed into a full box goes on into the next box, so a
+    date typed in one go (or arriving in one burst over a slow link) lands whole."""
+
+    def __init__(
+        self, size: int, *, placeholder: str, id: str, next_box: DateBox | None = None
+    ) -> None:
+        super().__init__(groups=(size,), allowed="0123456789", placeholder=placeholder, id=id)
+        self.next_box = next_box
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        full = len(self.compact_value()) >= self._limit and start == end
+        if full and self.next_box is not None and len(text) == 1 and text.isdigit():
+            self.next_box.focus()
+            self.next_box.insert_text_at_cursor(text)
+            return
+        super().replace(text, start, end)
+
+
 class BirthDateInput(Horizontal):
     """Three boxes JJ / MM / AAAA; ``value`` joins them for validation."""
 
     DEFAULT_CSS = """
     BirthDateInput { height: auto; width: auto; }
-    BirthDateInput > Input { width: 8; }
-    BirthDateInput > #birth-year { width: 10; }
+    BirthDateInput > DateBox { width: 10; }
+    BirthDateInput > #birth-year { width: 12; }
     BirthDateInput > Static { width: 3; content-align: center middle; height: 3; }
     """
 
     def compose(self) -> ComposeResult:
-        yield GroupedInput(groups=(2,), allowed="0123456789", placeholder=t.DAY, id="birth-day")
+        year = DateBox(4, placeholder=t.YEAR, id="birth-year")
+        month = DateBox(2, placeholder=t.MONTH, id="birth-month", next_box=year)
+        yield DateBox(2, placeholder=t.DAY, id="birth-day", next_box=month)
         yield Static("/")
-        yield GroupedInput(groups=(2,), allowed="0123456789", placeholder=t.MONTH, id="birth-month")
+        yield month
         yield Static("/")
-        yield GroupedInput(groups=(4,), allowed="0123456789", placeholder=t.YEAR, id="birth-year")
+        yield year
 
     @property
     def parts(self) -> tuple[str, str, str]:

@@ -192,10 +192,6 @@ class OpposedScreen(StepScreen):
     def receipt(self) -> ReceiptPanel:
         return self.query_one("#receipt", ReceiptPanel)
 
-    @property
-    def saved_path(self) -> str | None:
-        return self.session.receipt_path
-
     # -- the receipt ----------------------------------------------------------------------
     @on(ReceiptPanel.SaveRequested, "#receipt")
     def download(self, event: ReceiptPanel.SaveRequested) -> None:

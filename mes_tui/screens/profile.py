@@ -11,7 +11,6 @@ back to the list, which shows the new status.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -265,7 +264,3 @@ class ProfileScreen(StepScreen):
 
     def action_new_session(self) -> None:
         next_person(self)
-
-    def saved_receipt(self) -> Path | None:
-        receipt = self._receipt
-        return receipt.saved_path if receipt is not None else None

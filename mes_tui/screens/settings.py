@@ -53,7 +53,10 @@ class SettingsScreen(ModalScreen[Preferences | None]):
                 )
                 yield Tick(t.CURSOR, self.prefs.show_cursor, id="show-cursor")
                 yield Tick(t.CALM, self.prefs.calm, id="calm")
-                yield Tick(t.MESSAGES, self.prefs.show_messages, id="show-messages")
+                messages = Tick(t.MESSAGES, self.prefs.show_messages, id="show-messages")
+                # Turned off by the administrator: not the person's to turn back on.
+                messages.display = bool(getattr(self.app, "messages_allowed", True))
+                yield messages
             with Horizontal():
                 yield ActionButton(ui.CLOSE, id="close")
                 yield ActionButton(t.SAVE, id="save", variant="primary")

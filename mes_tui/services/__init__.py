@@ -50,10 +50,12 @@ def open_service(
     delivery: SimulatedDelivery | None = None,
     secret_store: KeyProvider | None = None,
     password_hashing: PasswordHashing | None = None,
+    receipt_folders: tuple[Path, ...] = (),
 ) -> SimulatedService:
     """The back office on ``data_dir`` (default: ``default_data_dir()``), created and filled with
     the demo registry if new. ``clock``, ``delivery``, ``secret_store`` and ``password_hashing``
     are for tests (a fake clock, a failing outbox, a fixed key, cheap argon2 parameters).
+    ``receipt_folders`` restricts where receipts may be written (SSH hosts).
 
     May raise ``StorageBusy`` (another process holds the registry too long) or ``OSError``
     (the folder cannot be created or written).
@@ -69,6 +71,7 @@ def open_service(
         secret_store or SecretStore(path),
         clock,
         password_hashing=password_hashing,
+        receipt_folders=tuple(Path(p) for p in receipt_folders),
     )
     service.seed_if_new()
     storage.tighten_modes()

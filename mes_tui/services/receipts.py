@@ -26,7 +26,7 @@ from mes_tui.services.clock import PARIS
 from mes_tui.texts import receipt as t
 from mes_tui.texts.safe import printable
 
-__all__ = ["write_receipt"]
+__all__ = ["folder_problem", "write_receipt"]
 
 PRIVATE_DIR = 0o700
 
@@ -113,6 +113,12 @@ def write_receipt(
     )
     data = _render(content, when)
     return _write_new_file(Path(folder), decided_on, data)
+
+
+def folder_problem(error: OSError) -> str:
+    """Why ``error`` kept a receipt out of its folder, in French ("accès refusé")."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    return t.FOLDER_REASONS.get(name, t.FOLDER_REASON_OTHER)
 
 
 # -- names ------------------------------------------------------------------------------------

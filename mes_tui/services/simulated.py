@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
@@ -352,12 +353,15 @@ class SimulatedService:
         clock: Clock,
         *,
         password_hashing: PasswordHashing | None = None,
+        receipt_folders: tuple[Path, ...] = (),
     ) -> None:
         self.storage = storage
         self.delivery = delivery
         self.clock = clock
         self.hasher = KeyedHasher(keys)
         self.passwords = password_hashing or PasswordHashing()
+        self.receipt_folders: tuple[Path, ...] = receipt_folders
+        """Folders receipts may be written to, besides the default one (empty: anywhere)."""
 
     # -- identification ---------------------------------------------------------------------
     def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> PersonView:
@@ -549,9 +553,31 @@ class SimulatedService:
     def default_receipts_dir(self) -> Path:
         return self.storage.path.parent / RECEIPTS_DIR
 
+    def _receipt_target(self, folder: Path | None) -> Path:
+        """The folder a receipt may go to: absolute, and among ``receipt_folders`` (plus the
+        default folder) when the administrator restricted them (SSH hosts)."""
+        default = self.default_receipts_dir()
+        if folder is None:
+            return default
+        try:
+            target = Path(folder).expanduser()
+            if not target.is_absolute():
+                raise InvalidInput("folder", t.RECEIPT_FOLDER_RELATIVE)
+            if self.receipt_folders:
+                real = Path(os.path.realpath(target))
+                allowed = [Path(os.path.realpath(p)) for p in (default, *self.receipt_folders)]
+                if not any(real == a or a in real.parents for a in allowed):
+                    shown = ", ".join(str(p) for p in (default, *self.receipt_folders))
+                    raise InvalidInput("folder", t.RECEIPT_FOLDER_NOT_ALLOWED.format(folders=shown))
+        except ValueError:  # a NUL byte, or a name the system cannot encode
+            raise InvalidInput(
+                "folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME)
+            ) from None
+        return target
+
     def save_receipt(self, nir: str, folder: Path | None = None) -> Path:
         nir = _field("nir", normalize_nir, nir)
-        target = Path(folder) if folder is not None else self.default_receipts_dir()
+        target = self._receipt_target(folder)
 
         def claim(conn: sqlite3.Connection) -> _Person:
             person = _require_person(conn, nir)
@@ -568,7 +594,7 @@ class SimulatedService:
         person = self.storage.write(claim)
         decided_on = person.decided_on
         assert decided_on is not None  # every opposition is dated
-        from mes_tui.services.receipts import write_receipt
+        from mes_tui.services.receipts import folder_problem, write_receipt
 
         try:
             path = write_receipt(
@@ -589,7 +615,7 @@ class SimulatedService:
                 )
             )
             if isinstance(error, OSError):
-                reason = error.strerror or type(error).__name__
+                reason = folder_problem(error)
             elif isinstance(error, ValueError):  # a NUL byte, or a name the system cannot encode
                 reason = t.RECEIPT_FOLDER_NAME
             else:

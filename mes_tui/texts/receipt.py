@@ -25,3 +25,19 @@ META_CREATOR = "mes-tui"
 
 # The file name: the decision date and a short random part, never the NIR.
 FILE_NAME = "justificatif-opposition-{date}-{token}.pdf"
+
+# Why a folder could not take the receipt, in the person's words (by errno name).
+FOLDER_REASONS = {
+    "EACCES": "accès refusé",
+    "EPERM": "accès refusé",
+    "EROFS": "support en lecture seule",
+    "ENOSPC": "plus de place sur le disque",
+    "EDQUOT": "quota disque atteint",
+    "ENOTDIR": "un élément du chemin est un fichier, pas un dossier",
+    "EEXIST": "un élément du chemin est un fichier, pas un dossier",  # mkdir over a file
+    "ENAMETOOLONG": "chemin trop long",
+    "ENOENT": "chemin introuvable",
+    "ELOOP": "trop de liens symboliques",
+    "EIO": "erreur de lecture ou d'écriture du disque",
+}
+FOLDER_REASON_OTHER = "erreur du système de fichiers"

@@ -163,3 +163,13 @@ def wait_phrase(seconds: float) -> str:
         return f"{minutes} minute{'s' if minutes > 1 else ''}"
     hours = (minutes + 59) // 60
     return f"{hours} heure{'s' if hours > 1 else ''}"
+
+
+RECEIPT_FOLDER_RELATIVE = (
+    "Saisissez le chemin complet du dossier, commençant par / (ou par ~/ pour votre dossier "
+    "personnel)."
+)
+RECEIPT_FOLDER_NOT_ALLOWED = (
+    "Sur ce poste, le justificatif ne peut être enregistré que dans l'un de ces dossiers "
+    "(ou l'un de leurs sous-dossiers) : {folders}."
+)

@@ -82,7 +82,7 @@ def code_of(server: SshServer, person: Person) -> str:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary files (of receipts, preferences, the outbox) left in ``folder``."""
+    """Temporary files left in ``folder`` (a receipt written by halves is a hidden ``.part``)."""
     if not folder.exists():
         return []
     return sorted(
@@ -272,16 +272,23 @@ def test_no_shell_no_command_no_file_transfer(server: SshServer) -> None:
     done = server.run_ssh("-s", command=("sftp",))  # sshd drops a subsystem's stderr
     assert (done.returncode, done.stdout) == (1, ""), done
 
-    # Forwarding is off for the account.
-    done = server.run_ssh("-o", "ExitOnForwardFailure=yes", "-L", "0:127.0.0.1:9", command=())
-    assert done.returncode != 0
+    # Forwarding is off for the account: the server refuses to listen on the client's behalf.
+    done = server.run_ssh("-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9", command=())
+    assert done.returncode == 255, done
+    assert "forwarding failed" in done.stderr, done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: F2 (MesApp.action_messages) lists the session's simulated messages, "
-    "codes included, even with show_messages = false and --no-messages",
-)
+def test_a_dumb_terminal_gets_the_plain_mode(server: SshServer) -> None:
+    """TERM=dumb on the client (a screen reader, a braille display): the line-by-line mode,
+    the only way to ask for it through the wrapper."""
+    term = server.connect("plain", term="dumb")
+    term.wait_for("mode ligne à ligne")
+    term.wait_for("Votre choix")
+    term.send("\x03")  # Ctrl+C, as the plain mode says
+    assert term.wait_end() == 130
+    assert "Au revoir" in term.text()
+
+
 def test_a_new_code_is_never_shown_on_screen(server: SshServer) -> None:
     """Over SSH anyone may type someone else's NIR, birth date and card number: the new code
     must reach only that person's mailbox, never the screen."""
@@ -296,20 +303,16 @@ def test_a_new_code_is_never_shown_on_screen(server: SshServer) -> None:
     assert code not in term.text(), term.dump()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: the settings screen (F4) offers 'Montrer les messages reçus' and "
-    "MesApp.apply_preferences turns show_messages on, whatever the settings file and "
-    "--no-messages say",
-)
 def test_the_settings_cannot_bring_the_messages_back(server: SshServer) -> None:
     person, _ = NEW_CODE_SETTINGS
     term = server.connect("settings")
     term.wait_for(WELCOME)
     term.press(F4)
-    term.wait_for("Montrer les messages reçus")
-    # Theme list, cursor box, calm box, messages box: tick it, then Enregistrer.
-    term.press(TAB, TAB, TAB, SPACE, TAB, TAB, ENTER)
+    term.wait_for("Affichage calme")
+    # Turned off by the administrator: the settings do not even offer to show them.
+    assert "Montrer les messages reçus" not in term.text(), term.dump()
+    # Theme list, cursor box, calm box, then Enregistrer.
+    term.press(TAB, TAB, TAB, TAB, ENTER)
     term.wait_for(WELCOME)
     ask_new_code(term, person)
     code = code_of(server, person)
@@ -318,11 +321,6 @@ def test_the_settings_cannot_bring_the_messages_back(server: SshServer) -> None:
     assert code not in term.text(), term.dump()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app gap: receipt_folders is read into MesApp.receipt_folders but nothing checks "
-    "it; the receipt is written to any folder the person types",
-)
 def test_receipts_only_go_to_the_allowed_folders(server: SshServer) -> None:
     person, code = RECEIPT_ELSEWHERE
     elsewhere = server.base / "ailleurs"  # writable by the account: only the policy can refuse

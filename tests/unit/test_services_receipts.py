@@ -56,3 +56,24 @@ def test_an_unwritable_folder_keeps_the_receipt_available(
         service.save_receipt(d.GERARD, blocker / "justificatifs")
     assert caught.value.field == "folder"
     assert service.save_receipt(d.GERARD, tmp_path / "ailleurs").exists()
+
+
+def test_receipt_folder_must_be_absolute_and_allowed(tmp_path: Path) -> None:
+    from mes_tui.models import Status
+    from mes_tui.services import open_service
+    from mes_tui.services.clock import FakeClock
+    from mes_tui.services.errors import InvalidInput
+
+    allowed = tmp_path / "partage"
+    service = open_service(tmp_path / "data", clock=FakeClock(), receipt_folders=(allowed,))
+    service.oppose("116304403801618", expected=Status.EN_ATTENTE)
+    with pytest.raises(InvalidInput) as relative:
+        service.save_receipt("116304403801618", Path("justificatifs"))
+    assert relative.value.field == "folder" and "chemin complet" in relative.value.message
+    with pytest.raises(InvalidInput) as outside:
+        service.save_receipt("116304403801618", tmp_path / "ailleurs")
+    assert str(allowed) in outside.value.message
+    assert not (tmp_path / "ailleurs").exists()
+    # Refused before anything was claimed: the receipt can still be saved where allowed.
+    written = service.save_receipt("116304403801618", allowed / "mars")
+    assert written.parent == allowed / "mars" and written.exists()
