@@ -33,5 +33,10 @@ unit: $(STAMP)
 snapshots-update: $(STAMP)
 	$(BIN)/python -m pytest tests/snapshots --snapshot-update
 
+# Every figure of BENCHMARKS.md, measured again and written there (a few minutes; BENCH_ARGS=--quick
+# for a try-out, --no-write to print only). Uses tmux and /usr/bin/time if present, installs nothing.
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -62,7 +62,7 @@ def main() -> int:
             from textual.app import App
 
             patch_first_paint(App, found)
-            from bare_app import BareApp  # type: ignore[import-not-found]
+            from bare_app import BareApp
 
             BareApp().run()
         else:

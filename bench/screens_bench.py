@@ -34,7 +34,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
 GOAL_P95_MS = 30.0
 TRANSITIONS = (
     "welcome -> identification",
@@ -43,6 +42,7 @@ TRANSITIONS = (
     "contacts -> decision (Escape)",
     "decision -> oppose confirm",
 )
+BASELINE = "bare Textual: welcome -> same widgets"
 
 MARTINE_NIR = "116304403801618"
 MARTINE_CODE = "HuqZF3KXCz8k"
@@ -58,97 +58,119 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 # -- in a child process -------------------------------------------------------------------------
+class Recorder:
+    """Records every paint of an app class; presses keys and times them to the next paint."""
+
+    def __init__(self, app_class: Any, think: float) -> None:
+        self.painted: list[tuple[float, float, Any]] = []  # (when, CPU time, screen)
+        self.think = think
+        original = app_class._display
+
+        def display(app: Any, screen: Any, renderable: Any) -> None:
+            original(app, screen, renderable)
+            if renderable is not None:
+                self.painted.append((time.perf_counter(), time.process_time(), screen))
+
+        app_class._display = display
+        self.pilot: Any = None
+
+    async def wait_painted(self, name: str, since: float, timeout: float = 15) -> Any:
+        """The first paint of a screen called ``name`` after ``since``: (when, CPU, screen)."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            for at, cpu, screen in self.painted:
+                if at > since and type(screen).__name__ == name:
+                    self.painted.clear()
+                    return at, cpu, screen
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{name} not painted (on {type(self.pilot.app.screen)})")
+            await self.pilot.pause(0.002)
+
+    async def settle(self, screen: Any) -> None:
+        """Until the screen has placed its focus, then ``think`` seconds, as a person."""
+        deadline = time.perf_counter() + 5
+        while screen.focused is None and time.perf_counter() < deadline:
+            await self.pilot.pause(0.005)
+        await self.pilot.pause(self.think)
+
+    async def timed(
+        self, sample: dict[str, list[float]], transition: str, key: str, name: str
+    ) -> Any:
+        """Press ``key``; record [wall ms, CPU ms] until ``name`` is painted; return it."""
+        cpu_started = time.process_time()
+        started = time.perf_counter()
+        await self.pilot.press(key)
+        at, cpu, screen = await self.wait_painted(name, started)
+        sample[transition] = [(at - started) * 1000, (cpu - cpu_started) * 1000]
+        await self.settle(screen)
+        return screen
+
+    async def enter_on(
+        self, sample: dict[str, list[float]], transition: str, screen: Any, widget: str, name: str
+    ) -> Any:
+        screen.query_one(f"#{widget}").focus()
+        await self.pilot.pause()
+        return await self.timed(sample, transition, "enter", name)
+
+
 async def _journeys(count: int, think: float) -> list[dict[str, list[float]]]:
     from textual.widgets import Input
 
     from mes_tui.app import MesApp
-    from mes_tui.screens.welcome import WelcomeScreen
 
-    painted: list[tuple[float, float, Any]] = []  # (when, CPU time, screen) of every paint
-    original = MesApp._display
-
-    def display(self: Any, screen: Any, renderable: Any) -> None:
-        original(self, screen, renderable)
-        if renderable is not None:
-            painted.append((time.perf_counter(), time.process_time(), screen))
-
-    MesApp._display = display  # type: ignore[method-assign]
+    rec = Recorder(MesApp, think)
     app = MesApp(data_dir=Path(os.environ["MES_TUI_DATA_DIR"]), show_messages=False)
     results: list[dict[str, list[float]]] = []
-
-    async with app.run_test(size=(80, 24)) as pilot:
-
-        async def wait_painted(
-            name: str, since: float, timeout: float = 15
-        ) -> tuple[float, float, Any]:
-            """The first paint of a screen called ``name`` after ``since``."""
-            deadline = time.perf_counter() + timeout
-            while True:
-                for at, cpu, screen in painted:
-                    if at > since and type(screen).__name__ == name:
-                        painted.clear()
-                        return at, cpu, screen
-                if time.perf_counter() > deadline:
-                    raise RuntimeError(f"{name} not painted (on {type(app.screen).__name__})")
-                await pilot.pause(0.002)
-
-        async def settle(screen: Any) -> None:
-            deadline = time.perf_counter() + 5
-            while screen.focused is None and time.perf_counter() < deadline:
-                await pilot.pause(0.005)
-            await pilot.pause(think)
-
-        async def timed(
-            sample: dict[str, list[float]], transition: str, key: str, name: str
-        ) -> Any:
-            """Press ``key``; record [wall ms, CPU ms] until ``name`` is painted; return it."""
-            cpu_started = time.process_time()
-            started = time.perf_counter()
-            await pilot.press(key)
-            at, cpu, screen = await wait_painted(name, started)
-            sample[transition] = [(at - started) * 1000, (cpu - cpu_started) * 1000]
-            await settle(screen)
-            return screen
-
-        async def enter_on(
-            sample: dict[str, list[float]], transition: str, screen: Any, widget_id: str, name: str
-        ) -> Any:
-            screen.query_one(f"#{widget_id}").focus()
-            await pilot.pause()
-            return await timed(sample, transition, "enter", name)
-
-        _, _, welcome = await wait_painted("WelcomeScreen", 0)
-        await settle(welcome)
+    async with app.run_test(size=(80, 24)) as rec.pilot:
+        _, _, welcome = await rec.wait_painted("WelcomeScreen", 0)
+        await rec.settle(welcome)
         for _ in range(count):
             sample: dict[str, list[float]] = {}
-            welcome = app.screen
-            assert isinstance(welcome, WelcomeScreen)
-            screen = await enter_on(
-                sample, TRANSITIONS[0], welcome, "start", "IdentificationScreen"
-            )
+            start = TRANSITIONS[0]
+            screen = await rec.enter_on(sample, start, app.screen, "start", "IdentificationScreen")
 
             screen.query_one("#code", Input).value = MARTINE_CODE
             screen.query_one("#nir", Input).value = MARTINE_NIR
             screen.query_one("#card").choose("sans_photo")
             screen.query_one("#serial", Input).value = MARTINE_SERIAL
-            await pilot.pause()
-            screen = await enter_on(sample, TRANSITIONS[1], screen, "continue", "DecisionScreen")
+            await rec.pilot.pause()
+            screen = await rec.enter_on(
+                sample, TRANSITIONS[1], screen, "continue", "DecisionScreen"
+            )
 
             screen.query_one("#decision").choose(0)  # activate
-            await pilot.pause()
+            await rec.pilot.pause()
             screen.query_one("#terms").value = True
-            await pilot.pause()
-            await enter_on(sample, TRANSITIONS[2], screen, "continue", "ContactsScreen")
+            await rec.pilot.pause()
+            await rec.enter_on(sample, TRANSITIONS[2], screen, "continue", "ContactsScreen")
 
-            screen = await timed(sample, TRANSITIONS[3], "escape", "DecisionScreen")
+            screen = await rec.timed(sample, TRANSITIONS[3], "escape", "DecisionScreen")
 
             screen.query_one("#decision").choose(1)  # oppose
-            await pilot.pause()
-            await enter_on(sample, TRANSITIONS[4], screen, "continue", "OpposeConfirmScreen")
+            await rec.pilot.pause()
+            await rec.enter_on(sample, TRANSITIONS[4], screen, "continue", "OpposeConfirmScreen")
 
             app.wipe()
-            await wait_painted("WelcomeScreen", 0)
-            await pilot.pause(think)
+            await rec.wait_painted("WelcomeScreen", 0)
+            await rec.pilot.pause(think)
+            results.append(sample)
+    return results
+
+
+async def _bare_journeys(count: int, think: float) -> list[dict[str, list[float]]]:
+    """The baseline: Enter on "Commencer" of the bare app opens a bare "Je m'identifie"."""
+    from bare_screens import BareJourneyApp
+
+    rec = Recorder(BareJourneyApp, think)
+    app = BareJourneyApp()
+    results: list[dict[str, list[float]]] = []
+    async with app.run_test(size=(80, 24)) as rec.pilot:
+        _, _, welcome = await rec.wait_painted("BareWelcome", 0)
+        await rec.settle(welcome)
+        for _ in range(count):
+            sample: dict[str, list[float]] = {}
+            await rec.enter_on(sample, BASELINE, app.screen, "start", "BareIdentification")
+            await rec.timed({}, "", "escape", "BareWelcome")
             results.append(sample)
     return results
 
@@ -156,7 +178,9 @@ async def _journeys(count: int, think: float) -> list[dict[str, list[float]]]:
 def child(count: int, think: float) -> int:
     import asyncio
 
-    print(json.dumps(asyncio.run(_journeys(count, think))))
+    mes = asyncio.run(_journeys(count, think))
+    bare = asyncio.run(_bare_journeys(count, think))
+    print(json.dumps([m | b for m, b in zip(mes, bare, strict=True)]))
     return 0
 
 
@@ -170,62 +194,87 @@ def _stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def measure(
-    processes: int, journeys: int, think: float, source: Path | None = None
-) -> dict[str, Any]:
-    # samples[transition][cold or warm][wall or cpu] = [ms, ...]
-    samples: dict[str, dict[str, dict[str, list[float]]]] = {
-        name: {kind: {"wall": [], "cpu": []} for kind in ("cold", "warm")} for name in TRANSITIONS
-    }
-    with tempfile.TemporaryDirectory(prefix="mes-bench-screens-") as tmp:
-        env = dict(os.environ)
-        env.update(
-            MES_TUI_DATA_DIR=str(Path(tmp) / "data"),
-            MES_TUI_CONFIG_DIR=str(Path(tmp) / "config"),
-            MES_TUI_KEYRING="off",
-        )
-        if source is not None:  # another copy of the code, for before/after figures
-            env["PYTHONPATH"] = str(source)
-        # The data folder exists, as on any start but the very first (which seeds the registry).
-        subprocess.run(
-            [sys.executable, "-c", "from mes_tui.services import open_service; open_service()"],
-            env=env,
-            cwd=tmp,
-            check=True,
-            capture_output=True,
-        )
-        for _ in range(processes):
-            out = subprocess.run(  # noqa: S603
-                [sys.executable, __file__, "--child", str(journeys), "--think", str(think)],
-                env=env,
-                cwd=tmp,
-                check=True,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            ).stdout
-            for i, sample in enumerate(json.loads(out.strip().splitlines()[-1])):
-                for name, (wall, cpu) in sample.items():
-                    kind = "cold" if i == 0 else "warm"
-                    samples[name][kind]["wall"].append(wall)
-                    samples[name][kind]["cpu"].append(cpu)
+def _table(samples: dict[str, dict[str, dict[str, list[float]]]]) -> dict[str, Any]:
     table: dict[str, Any] = {}
     every: dict[str, list[float]] = {"wall": [], "cpu": []}
-    for name in TRANSITIONS:
+    for name in (*TRANSITIONS, BASELINE):
         row: dict[str, Any] = {}
         for measure_ in ("wall", "cpu"):
             cold = samples[name]["cold"][measure_]
             warm = samples[name]["warm"][measure_]
             row[measure_] = {"cold": _stats(cold), "warm": _stats(warm), "all": _stats(cold + warm)}
-            every[measure_] += cold + warm
+            if name != BASELINE:
+                every[measure_] += cold + warm
         table[name] = row
-    return {
+    return {"transitions": table, "overall": {m: _stats(v) for m, v in every.items()}}
+
+
+def measure(
+    processes: int,
+    journeys: int,
+    think: float,
+    source: Path | None = None,
+    also: tuple[Path, ...] = (),
+) -> dict[str, Any]:
+    """``source``: the mes_tui measured (default: the installed one); ``also``: other copies
+    measured in the same run, their processes interleaved with the main ones."""
+    copies: list[tuple[str, Path | None]] = [("main", source), *((str(p), p) for p in also)]
+    # samples[copy][transition][cold or warm][wall or cpu] = [ms, ...]
+    samples: dict[str, dict[str, dict[str, dict[str, list[float]]]]] = {
+        copy: {
+            name: {kind: {"wall": [], "cpu": []} for kind in ("cold", "warm")}
+            for name in (*TRANSITIONS, BASELINE)
+        }
+        for copy, _ in copies
+    }
+    with tempfile.TemporaryDirectory(prefix="mes-bench-screens-") as tmp:
+        base_env = dict(os.environ)
+        base_env.update(
+            MES_TUI_DATA_DIR=str(Path(tmp) / "data"),
+            MES_TUI_CONFIG_DIR=str(Path(tmp) / "config"),
+            MES_TUI_KEYRING="off",
+        )
+        base_env.pop("PYTHONDONTWRITEBYTECODE", None)  # byte-code reused, as on a person's machine
+        import mes_tui
+
+        for folder in {Path(mes_tui.__file__).parent, Path(__file__).parent, *also, source}:
+            if folder is not None:  # compiled now, so that no process pays for it
+                subprocess.run(  # noqa: S603
+                    [sys.executable, "-m", "compileall", "-q", str(folder)], capture_output=True
+                )
+        # The data folder exists, as on any start but the very first (which seeds the registry).
+        subprocess.run(
+            [sys.executable, "-c", "from mes_tui.services import open_service; open_service()"],
+            env=base_env,
+            cwd=tmp,
+            check=True,
+            capture_output=True,
+        )
+        for _ in range(processes):
+            for copy, path in copies:
+                env = base_env | ({"PYTHONPATH": str(path)} if path is not None else {})
+                out = subprocess.run(  # noqa: S603
+                    [sys.executable, __file__, "--child", str(journeys), "--think", str(think)],
+                    env=env,
+                    cwd=tmp,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                ).stdout
+                for i, sample in enumerate(json.loads(out.strip().splitlines()[-1])):
+                    for name, (wall, cpu) in sample.items():
+                        kind = "cold" if i == 0 else "warm"
+                        samples[copy][name][kind]["wall"].append(wall)
+                        samples[copy][name][kind]["cpu"].append(cpu)
+    result: dict[str, Any] = {
         "processes": processes,
         "journeys": journeys,
         "think_s": think,
-        "transitions": table,
-        "overall": {m: _stats(v) for m, v in every.items()},
+        **_table(samples["main"]),
     }
+    result["also"] = {copy: _table(samples[copy]) for copy, _ in copies[1:]}
+    return result
 
 
 def report(result: dict[str, Any]) -> str:
@@ -262,13 +311,24 @@ def main() -> int:
     parser.add_argument(
         "--source", type=Path, help="measure the mes_tui in this folder (PYTHONPATH): before/after"
     )
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="measure the mes_tui of this folder too, in the same run (repeatable)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         return child(args.child, args.think)
     source = args.source.resolve() if args.source else None
-    result = measure(args.processes, args.journeys, args.think, source)
+    also = tuple(path.resolve() for path in args.also)
+    result = measure(args.processes, args.journeys, args.think, source, also)
     print(report(result))
+    for name, other in result["also"].items():
+        print(f"\n-- {name} (same run, processes interleaved):")
+        print(report(result | other))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0

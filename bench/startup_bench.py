@@ -159,7 +159,27 @@ def run_once(
         program.rss_peak_kb.append(before_quit)
 
 
-def measure(runs: int, settle: float, source: Path | None = None) -> dict[str, object]:
+def compile_sources(folders: list[Path]) -> None:
+    """Byte-compile ``folders`` and the installed mes_tui, so that no run pays for compiling a
+    module edited since (PYTHONDONTWRITEBYTECODE may be set where this runs)."""
+    import mes_tui
+
+    for folder in {*folders, Path(mes_tui.__file__).parent}:
+        subprocess.run(  # noqa: S603 - our own interpreter
+            [str(PYTHON), "-m", "compileall", "-q", str(folder)], check=False, capture_output=True
+        )
+
+
+def _from_source(name: str, source: Path) -> Program:
+    """mes-tui run from another copy of the code (python -m mes_tui, PYTHONPATH)."""
+    program = Program(name, [str(PYTHON), "-m", "mes_tui"], cwd=str(source))
+    program.env["PYTHONPATH"] = str(source)
+    return program
+
+
+def measure(
+    runs: int, settle: float, source: Path | None = None, also: tuple[Path, ...] = ()
+) -> dict[str, object]:
     if shutil.which("tmux") is None:
         raise SystemExit(
             "startup_bench: tmux is not installed (apt-get install tmux): first paint skipped"
@@ -176,30 +196,36 @@ def measure(runs: int, settle: float, source: Path | None = None) -> dict[str, o
             "MES_TUI_KEYRING": "off",
             "TERM": "xterm-256color",
             "COLORTERM": "truecolor",
+            # As on a person's machine: byte-code is written and reused (compiled just below).
+            "PYTHONDONTWRITEBYTECODE": "",
         }
         mes = Program("mes-tui", [str(PYTHON.parent / "mes-tui")])
         if source is not None:  # another copy of the code, for before/after figures
-            mes = Program("mes-tui", [str(PYTHON), "-m", "mes_tui"], cwd=str(source))
-            mes.env["PYTHONPATH"] = str(source)
+            mes = _from_source("mes-tui", source)
         bare = Program("bare Textual", [str(PYTHON), str(ROOT / "bench" / "bare_app.py")])
+        extras = [_from_source(str(path), path) for path in also]
+        programs = [bare, mes, *extras]
+        compile_sources([ROOT / "bench", *(Path(p.cwd) for p in (mes, *extras) if p.cwd != "/")])
         tmux = Tmux()
         tmux.start()
         try:
             # One untimed run each: byte-code compiled, files in the page cache, data folder made.
-            for warm in (mes, bare):
+            for warm in programs:
                 run_once(tmux, warm, env, 0.5, tmp, -1 - len(warm.paint_ms))
                 warm.paint_ms.clear()
                 warm.cpu_ms.clear()
                 warm.rss_at_paint_kb.clear()
                 warm.rss_peak_kb.clear()
                 warm.failures = 0
-            for i in range(runs):
-                order = (bare, mes) if i % 2 == 0 else (mes, bare)
+            for i in range(runs):  # each program takes each place in turn
+                order = programs[i % len(programs) :] + programs[: i % len(programs)]
                 for j, program in enumerate(order):
-                    run_once(tmux, program, env, settle, tmp, 2 * i + j)
+                    run_once(tmux, program, env, settle, tmp, len(programs) * i + j)
         finally:
             tmux.stop()
-    return summarise(mes, bare, runs, settle)
+    result = summarise(mes, bare, runs, settle)
+    result["also"] = {p.name: summarise(p, bare, runs, settle) for p in extras}
+    return result
 
 
 def _median(values: list[float] | list[int]) -> float:
@@ -271,12 +297,25 @@ def main() -> int:
         type=Path,
         help="run mes-tui from this folder (python -m mes_tui, PYTHONPATH): before/after figures",
     )
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="measure the mes-tui of this folder too, in the same runs (repeatable)",
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("startup_bench: tmux is not installed (apt-get install tmux): figure skipped")
         return 3
-    result = measure(args.runs, args.settle, args.source.resolve() if args.source else None)
+    also = tuple(path.resolve() for path in args.also)
+    result = measure(args.runs, args.settle, args.source.resolve() if args.source else None, also)
     print(report(result))
+    extras = result["also"]
+    assert isinstance(extras, dict)
+    for name, other in extras.items():
+        print(f"\n-- {name} (same runs, same baseline):")
+        print(report(other))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0

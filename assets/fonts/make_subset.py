@@ -11,7 +11,7 @@ this script. Running it twice gives the same bytes.
 The equivalent command line, for one font (then the renaming done by ``rename`` below):
 
     pyftsubset DejaVuSans.ttf --unicodes="$UNICODES" --name-IDs='*' --name-languages='*' \
-        --notdef-outline --no-recalc-timestamp --no-hinting \
+        --notdef-outline --glyph-names --no-recalc-timestamp --no-hinting \
         --drop-tables+=GSUB,GPOS,GDEF,FFTM --output-file=DejaVuSansLatin.ttf
 
 Why: fpdf2 parses a font each time a receipt is laid out and subsets it again when the PDF is
@@ -87,6 +87,9 @@ def options() -> subset.Options:
     opts.name_IDs = ["*"]  # keep copyright (0), trademark (7) and licence (13, 14)
     opts.name_languages = ["*"]
     opts.notdef_outline = True
+    # Glyph names kept (post table format 2): fontTools otherwise rebuilds them from the cmap
+    # each time the font is opened, which costs more than reading them.
+    opts.glyph_names = True
     opts.recalc_timestamp = False
     # fpdf2 places glyphs one after the other (no text shaping): the OpenType layout tables
     # (kerning, ligatures, mark positioning) and the TrueType hinting instructions would only

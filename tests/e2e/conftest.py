@@ -149,9 +149,8 @@ class PtyScreen:
 
 @pytest.fixture
 def pty_screen(tmp_path: Path) -> Iterator[Any]:
-    """A factory: ``pty_screen(command, env)`` starts a program; every one started is ended."""
-    pytest.importorskip("pexpect")
-    pytest.importorskip("pyte")
+    """A factory: ``pty_screen(command, env)`` starts a program; every one started is ended.
+    Skips only where there is no pseudo-terminal (pexpect and pyte are dev dependencies)."""
     if sys.platform == "win32" or not pty_available():
         pytest.skip("no pseudo-terminal on this system")
     started: list[PtyScreen] = []

@@ -608,7 +608,7 @@ class SshServer:
 
     def cli(self, *args: str) -> Any:
         """``mes-tui --data-dir DATA ARGS`` run as the account, as an administrator would
-        (``sudo -u mes-tui``); the JSON it prints, if any."""
+        (``mes_admin`` in docs/ssh.md); the JSON it prints, if any."""
         done = _run(
             [str(self.app), "--data-dir", str(self.data_dir), *args],
             cwd="/",

@@ -146,6 +146,7 @@ class Driver:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
+            bufsize=0,  # no read-ahead by readline below: communicate() gets every later line
         )
         assert self.process.stdout is not None
         first = self.process.stdout.readline()

@@ -219,6 +219,7 @@ async def test_another_folder_and_one_that_cannot_be_used(
         error = field_error(opposed, "field-folder")
         assert error is not None
         assert error.startswith("Impossible d'enregistrer le justificatif dans ce dossier")
+        assert "(un élément du chemin est un fichier, pas un dossier)" in error
         assert error.endswith("Indiquez un autre dossier.")
         assert "Impossible d'enregistrer" in summary_text(opposed)
         assert folder.value == str(blocker / "justificatifs")

@@ -135,24 +135,6 @@ def test_profile_of_a_minor(snap_compare: Any, data_dir: Path) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_profile_of_a_minor_without_the_certification(snap_compare: Any, data_dir: Path) -> None:
-    app, service = make_app(data_dir)
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        app.session.person = service.get_person(NIR)
-        app.restart_at(journey.Step.HOME)
-        vincent = next(p for p in app.session.person.profiles if p.nir == demo.VINCENT)
-        app.push_screen(ProfileScreen(vincent))
-        await until(pilot, lambda: app.focused is not None and app.focused.id == "choice")
-        await pilot.press("2")
-        app.screen.query_one("#validate").focus()
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
 def test_login(snap_compare: Any, data_dir: Path) -> None:
     app, _service = make_app(data_dir)
 

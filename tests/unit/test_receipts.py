@@ -350,3 +350,42 @@ def test_importing_the_module_does_not_import_fpdf() -> None:
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.EACCES, "accès refusé"),
+        (errno.ENOTDIR, "un élément du chemin est un fichier, pas un dossier"),
+        (errno.ENOSPC, "plus de place sur le disque"),
+        (errno.EROFS, "support en lecture seule"),
+        (None, "erreur du système de fichiers"),
+    ],
+)
+def test_a_folder_problem_is_said_in_french(code: int | None, reason: str) -> None:
+    error = OSError(code, os.strerror(code)) if code is not None else OSError("?")
+    assert receipts.folder_problem(error) == reason
+
+
+def test_a_folder_under_a_file_is_refused_in_french(tmp_path: Path) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x")
+    with pytest.raises(OSError) as caught:
+        _write(blocker / "justificatifs")
+    assert receipts.folder_problem(caught.value) == (
+        "un élément du chemin est un fichier, pas un dossier"
+    )
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").is_file(),
+    reason="needs the Debian package fonts-dejavu-core",
+)
+def test_the_subsets_are_what_the_script_makes(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(REPO / "assets" / "fonts" / "make_subset.py"), "--output", tmp_path],
+        check=True,
+        capture_output=True,
+    )
+    for name in ("DejaVuSansLatin.ttf", "DejaVuSansLatin-Bold.ttf"):
+        assert (tmp_path / name).read_bytes() == asset_path("fonts", name).read_bytes(), name

@@ -223,33 +223,32 @@ def test_decisions_never_fail_badly(
     run(lambda: service.close_space(nir))
 
 
-@PROPERTY
+def give_the_receipt_back(service: SimulatedService) -> None:
+    """Make Martine's receipt available again, as a new decision would."""
+    service.storage.write(
+        lambda conn: conn.execute(
+            "UPDATE people SET receipt_available = 1 WHERE nir = ?", (MARTINE,)
+        )
+    )
+
+
+@settings(PROPERTY, max_examples=25)  # each example writes a PDF or two
 @given(folder=st.one_of(st.sampled_from(HOSTILE), st.text(ANY_CHAR, min_size=1, max_size=30)))
 def test_a_hostile_receipt_folder_is_refused_clearly_and_the_receipt_stays_available(
     service: SimulatedService, people: int, tmp_path: Path, folder: str
 ) -> None:
     if service.get_person(MARTINE).status is not Status.OPPOSEE:
         service.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    target = tmp_path / "dossiers" / folder
-    result = run(lambda: service.save_receipt(MARTINE, target))
+    result = run(lambda: service.save_receipt(MARTINE, tmp_path / "dossiers" / folder))
     if isinstance(result, Path):
         assert result.read_bytes().startswith(b"%PDF")
-        # Saved once: the next decision gives a new one (oppose again after activating).
-        service.storage.write(
-            lambda conn: conn.execute(
-                "UPDATE people SET receipt_available = 1 WHERE nir = ?", (MARTINE,)
-            )
-        )
+        give_the_receipt_back(service)
     else:
         assert isinstance(result, InvalidInput), result
         assert result.field == "folder"
-    # Whatever happened to that folder, the receipt can still be saved once.
+    # Whatever happened with that folder, the receipt can still be saved, once.
     assert service.save_receipt(MARTINE, tmp_path / "ok").exists()
-    service.storage.write(
-        lambda conn: conn.execute(
-            "UPDATE people SET receipt_available = 1 WHERE nir = ?", (MARTINE,)
-        )
-    )
+    give_the_receipt_back(service)
 
 
 # -- contact details -------------------------------------------------------------------------------
