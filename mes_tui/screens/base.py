@@ -161,7 +161,15 @@ class StepScreen(Screen[None]):
             first.control.focus(scroll_visible=False)
             body = self.query_one("#body", VerticalScroll)
             body.scroll_home(animate=False, immediate=True)
-            self.call_after_refresh(first.scroll_visible, animate=False)
+            # Twice deferred: the summary and the error lines only take their height at the
+            # next layout, and the whole field (label, control, error) must then be in view.
+            self.call_after_refresh(self.call_after_refresh, self._show_field, first)
+
+    def _show_field(self, form_field: FormField) -> None:
+        error = form_field.query(".field-error")
+        target = error.first() if error else form_field
+        form_field.scroll_visible(animate=False, immediate=True)
+        target.scroll_visible(animate=False, immediate=True)
 
     def show_refusal(self, message: str) -> None:
         """A refusal that concerns the whole form, shown at the top and read first."""

@@ -145,3 +145,24 @@ async def test_idle_does_nothing_on_an_empty_welcome(service) -> None:  # type: 
         await asyncio.sleep(2.5)
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_messages_turned_off_by_the_administrator_stay_off(service) -> None:  # type: ignore[no-untyped-def]
+    from mes_tui.screens.messages import MessagesScreen
+    from mes_tui.screens.settings import SettingsScreen
+
+    app = MesApp(service=service, show_messages=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Messages" not in screen_text(app).splitlines()[-1]  # not offered in the footer
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not isinstance(app.screen, MessagesScreen)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        assert "Montrer les messages" not in screen_text(app)
+        app.screen.query_one("#save").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.show_messages is False

@@ -14,7 +14,7 @@ from mes_tui import journey
 from mes_tui.app import MesApp
 from mes_tui.models import CardType
 from mes_tui.screens.identification import IdentificationScreen
-from mes_tui.screens.messages import MessagesScreen
+from mes_tui.screens.keys import KeysScreen
 from mes_tui.screens.new_code import CodeDeliveryScreen, NewCodeScreen
 from mes_tui.screens.welcome import WelcomeScreen
 from mes_tui.services import SimulatedService, open_service
@@ -385,12 +385,12 @@ async def test_slow_delivery_shows_progress_and_the_screen_still_answers(
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.has_class("-busy"))
         assert text_of(screen.query_one("#status")) == "Traitement en cours…"
-        # Keys still work while the message goes out: focus moves, F2 opens the messages.
+        # Keys still work while the message goes out: focus moves, ? opens the keyboard map.
         await pilot.press("tab")
         await pilot.pause()
         assert focused_id(app) != "validate"
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, MessagesScreen))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeysScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         # A second Valider while the first runs sends nothing more.
