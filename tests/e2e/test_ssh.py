@@ -32,7 +32,6 @@ from tests.e2e.ssh_fixtures import (
     MARTINE,
     OPPOSED,
     SHIFT_TAB,
-    SPACE,
     TAB,
     WELCOME,
     Person,
