@@ -43,10 +43,14 @@ _SCREENS: dict[journey.Step, str] = {
 # office in, so the welcome screen stays about as small in memory as a bare Textual app.
 _AFTER_FIRST_PAINT = ("mes_tui.screens.identification", "mes_tui.screens.decision")
 # Loaded, and the back office opened, in a background thread when a journey starts, while the
-# person fills its first form: what the form's checks, its submit and the next steps need.
+# person fills its first form: what the form's checks, its submit and the next steps need
+# (e-mail and mobile checks run on the event loop: their libraries too, light once pydantic is
+# in; fpdf, 30 MiB, stays for the first receipt).
 _ON_JOURNEY_START = (
     "mes_tui.models",
     *dict.fromkeys(target.partition(":")[0] for target in _SCREENS.values()),
+    "email_validator",
+    "phonenumbers",
 )
 
 

@@ -43,9 +43,23 @@ def martine(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
     return person
 
 
-def test_martine_activates_in_a_real_terminal(pty_screen: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "terminal",
+    [
+        {},
+        # A Linux console: 16 colours, and the person asked for no colour at all.
+        {"NO_COLOR": "1", "TERM": "linux"},
+        # The high-contrast theme.
+        {"MES_TUI_THEME": "mes-contraste"},
+    ],
+    ids=["xterm", "no-color-linux-console", "high-contrast"],
+)
+def test_martine_activates_in_a_real_terminal(
+    pty_screen: Any, tmp_path: Path, terminal: dict[str, str]
+) -> None:
     data_dir = tmp_path / "donnees"
     env = program_environment(tmp_path / "config")
+    env.update(terminal)
     # The codes are read from the outbox, as a trainer would: the pop-up notices that show
     # them in the program would cover the right half of the screen this test reads.
     env["MES_TUI_SHOW_MESSAGES"] = "0"

@@ -249,3 +249,67 @@ async def test_settings_escape_undoes_the_preview(service) -> None:  # type: ign
         await pilot.press("escape")
         await settle(pilot)
         assert app.theme == "mes-sombre"
+
+
+# -- size -------------------------------------------------------------------------------------
+STEPS_AFTER_IDENTIFICATION = (
+    journey.Step.DECISION,
+    journey.Step.CONTACTS,
+    journey.Step.CREDENTIALS,
+    journey.Step.OPPOSE_CONFIRM,
+)
+
+
+async def _every_focusable_in_view(app: MesApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Tab through the screen: each focused element is on screen (the body scrolls to it)
+    and nothing needs horizontal scrolling."""
+    from textual.containers import VerticalScroll
+
+    body = app.screen.query_one("#body", VerticalScroll)
+    assert body.max_scroll_x == 0, f"{app.screen} scrolls sideways"
+    seen = set()
+    for _ in range(25):
+        focused = app.focused
+        if focused is None or id(focused) in seen:
+            break
+        seen.add(id(focused))
+        region = focused.region
+        assert (region.height > 0 and app.screen.region.contains_region(region)) or (
+            app.screen.region.overlaps(region)
+        ), f"{focused} is out of view in {app.screen}"
+        await pilot.press("tab")
+        await settle(pilot)
+
+
+async def test_every_screen_fits_80x24_and_60x20(service) -> None:  # type: ignore[no-untyped-def]
+    for size in ((80, 24), (60, 20)):
+        app = MesApp(service=service)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            for step in (journey.Step.IDENTIFY, journey.Step.NEW_CODE):
+                app.start_journey(journey.Branch.ACTIVATION, step)
+                await settle(pilot)
+                await _every_focusable_in_view(app, pilot)
+                app.back_to_welcome()
+                await settle(pilot)
+            app.session.person = service.identify(
+                MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
+            )
+            for step in STEPS_AFTER_IDENTIFICATION:
+                app.restart_at(step)
+                await settle(pilot)
+                await _every_focusable_in_view(app, pilot)
+
+
+async def test_resizing_keeps_what_was_typed(app: MesApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*MARTINE_CODE)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert app.screen.query_one("#code", Input).value == MARTINE_CODE
+        assert app.focused is app.screen.query_one("#code", Input)
