@@ -72,6 +72,9 @@ class Tmux:
 
     def stop(self) -> None:
         self("kill-server", check=False)
+        tmp = os.environ.get("TMUX_TMPDIR", "/tmp")  # noqa: S108 - where tmux keeps sockets
+        folder = Path(tmp) / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)  # tmux leaves its socket behind
 
 
 def _child_pid(pid: int) -> int | None:

@@ -56,7 +56,7 @@ class StepScreen(Screen[None]):
     StepScreen #body { padding: 0 1; }
     StepScreen #body { height: 1fr; }
     StepScreen #status { height: auto; padding: 0 1; display: none; text-style: bold; }
-    StepScreen.-busy #status { display: block; }
+    StepScreen #status.-shown { display: block; }
     StepScreen .intro { margin: 1 0; }
     StepScreen .actions { height: auto; margin: 1 0; }
     """
@@ -179,12 +179,16 @@ class StepScreen(Screen[None]):
 
     # -- service calls ------------------------------------------------------------------
     def set_busy(self, busy: bool) -> None:
-        self.set_class(busy, "-busy")
-        self.query_one("#status", Static).update(t.BUSY if busy else "")
+        # On the status line only: a class on the screen would restyle every widget
+        # (about 12 ms a time), twice per submit.
+        self._busy = busy
+        status = self.query_one("#status", Static)
+        status.set_class(busy, "-shown")
+        status.update(t.BUSY if busy else "")
 
     @property
     def busy(self) -> bool:
-        return self.has_class("-busy")
+        return getattr(self, "_busy", False)
 
     def call_service(
         self,

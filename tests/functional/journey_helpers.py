@@ -79,7 +79,7 @@ async def wait_for_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> 
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Let running service calls finish and their results reach the screen."""
-    await wait_for(pilot, lambda: not pilot.app.screen.has_class("-busy"))
+    await wait_for(pilot, lambda: not getattr(pilot.app.screen, "busy", False))
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

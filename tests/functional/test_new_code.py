@@ -383,7 +383,7 @@ async def test_slow_delivery_shows_progress_and_the_screen_still_answers(
         screen = await open_delivery(pilot)
         service.delivery.latency = 1.5
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.has_class("-busy"))
+        await wait_for(pilot, lambda: screen.busy)
         assert text_of(screen.query_one("#status")) == "Traitement en cours…"
         # Keys still work while the message goes out: focus moves, ? opens the keyboard map.
         await pilot.press("tab")
@@ -395,7 +395,7 @@ async def test_slow_delivery_shows_progress_and_the_screen_still_answers(
         await wait_for(pilot, lambda: app.screen is screen)
         # A second Valider while the first runs sends nothing more.
         await press_button(pilot, "validate")
-        assert screen.has_class("-busy")
+        assert screen.busy
         await wait_for(pilot, lambda: isinstance(app.screen, IdentificationScreen), timeout=15)
         await settle(pilot)
         assert len(code_messages(service)) == 1
@@ -407,7 +407,7 @@ async def test_progress_line_is_visible(app: MesApp, service: SimulatedService) 
         screen = await open_delivery(pilot)
         service.delivery.latency = 1.0
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.has_class("-busy"))
+        await wait_for(pilot, lambda: screen.busy)
         try:
             assert "Traitement en cours…" in screen_text(app)
         finally:
