@@ -5,38 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mes_tui.texts import credentials as tc
-from mes_tui.texts import home as th
+from mes_tui.presenters import profile_name, status_text
 from mes_tui.texts import plain as t
 from mes_tui.texts import safe, ui
 
 if TYPE_CHECKING:
-    from datetime import date
-
-    from mes_tui.models import PasswordReport, ProfileView, Status
+    from mes_tui.models import ProfileView
     from mes_tui.services.api import OutboxMessage
 
 # Box drawing and block elements: the card drawings of the full-screen help.
 _DRAWING = range(0x2500, 0x25A0)
 # Pictograms that open the links of the full-screen screens ("✎ Modifier…", "↓ Télécharger…").
 _LINK_MARKS = "✎↓←→ "
-
-
-def status_text(status: Status, decided_on: date | None) -> str:
-    """A status in words, with its date where the registry has one."""
-    from mes_tui.models import Status, format_date
-
-    when = format_date(decided_on) if decided_on else None
-    if status is Status.ACTIVE:
-        return th.STATUS_ACTIVE_ON.format(date=when) if when else th.STATUS_ACTIVE
-    if status is Status.OPPOSEE:
-        return th.STATUS_OPPOSED_ON.format(date=when) if when else th.STATUS_OPPOSED
-    return th.STATUS_PENDING
-
-
-def profile_name(profile: ProfileView) -> str:
-    """``Vincent Capanelli (enfant mineur)``."""
-    return safe.printable(profile.display_name) + (th.MINOR if profile.is_minor else "")
 
 
 def certified_name(profile: ProfileView) -> str:
@@ -50,21 +30,6 @@ def profile_line(profile: ProfileView) -> str:
     return t.PROFILE_LINE.format(
         name=profile_name(profile), status=status_text(profile.status, profile.decided_on)
     )
-
-
-def checklist_lines(report: PasswordReport) -> list[str]:
-    """The seed's checklist: ``[x] 1 chiffre (respecté)`` per rule, then the count left."""
-    lines = [
-        (tc.RULE_MET if met else tc.RULE_UNMET).format(rule=rule.label)
-        for rule, met in report.met.items()
-    ]
-    left = len(report.unmet)
-    lines.append(
-        tc.CHECKLIST_ALL_MET
-        if left == 0
-        else tc.CHECKLIST_LEFT.format(count=left, total=len(report.met))
-    )
-    return lines
 
 
 def message_line(message: OutboxMessage) -> str:

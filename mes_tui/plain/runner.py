@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from mes_tui import journey
+from mes_tui import journey, presenters
 from mes_tui.journey import Branch, Step
 from mes_tui.models import CardType, Channel, PersonView, ProfileView, Status
 from mes_tui.plain import formats
@@ -818,7 +818,7 @@ class PlainRunner:
 
         def check(raw: str) -> str:
             # The seed's checklist after each attempt, as the screen shows it while typing.
-            for line in formats.checklist_lines(check_password(raw)):
+            for line in presenters.checklist_lines(check_password(raw)):
                 self.say(line)
             problems = password_problems(
                 raw,
@@ -869,7 +869,9 @@ class PlainRunner:
         self.header(Step.HOME)
         self.say(thome.GREETING.format(name=safe.printable(person.greeting_name)))
         self.say(thome.NAME.format(name=safe.printable(person.display_name)))
-        self.say(thome.STATUS.format(status=formats.status_text(person.status, person.decided_on)))
+        self.say(
+            thome.STATUS.format(status=presenters.status_text(person.status, person.decided_on))
+        )
         identifier = person.identifier or self.session.identifier
         self.say(
             thome.IDENTIFIER.format(identifier=safe.printable(identifier))
@@ -1004,7 +1006,9 @@ class PlainRunner:
         self.say()
         self.say(tprofile.TITLE.format(name=name))
         self.say(
-            tprofile.STATUS.format(status=formats.status_text(profile.status, profile.decided_on))
+            tprofile.STATUS.format(
+                status=presenters.status_text(profile.status, profile.decided_on)
+            )
         )
         if profile.is_minor:
             self.say(tprofile.MINOR_NOTE)
@@ -1056,7 +1060,7 @@ class PlainRunner:
         if decision.status is Status.ACTIVE:
             self.say(tprofile.ACTIVATED.format(name=name))
             return
-        status = formats.status_text(decision.status, decision.decided_on)
+        status = presenters.status_text(decision.status, decision.decided_on)
         self.say(tprofile.OPPOSED.format(name=name, status=status))
         self.say(tprofile.RECEIPT_INTRO)
         self.save_receipt(profile.nir)

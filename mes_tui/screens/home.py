@@ -14,11 +14,12 @@ from textual.widgets import Static
 
 from mes_tui import journey
 from mes_tui.models import PersonView
+from mes_tui.presenters import status_text
 from mes_tui.screens.base import StepScreen
 from mes_tui.texts import home as t
 from mes_tui.texts import safe
 from mes_tui.widgets.controls import LinkButton
-from mes_tui.widgets.profiles import ProfilesPanel, status_text
+from mes_tui.widgets.profiles import ProfilesPanel
 
 
 class HomeScreen(StepScreen):

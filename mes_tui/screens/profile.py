@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from mes_tui import journey
 from mes_tui.models import ProfileView, Status
+from mes_tui.presenters import status_text
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.confirm import ConfirmScreen
 from mes_tui.screens.opposition import confirm_leaving, next_person, request_receipt
@@ -31,7 +32,6 @@ from mes_tui.texts import safe
 from mes_tui.widgets.choice_list import ChoiceList, Option
 from mes_tui.widgets.controls import ActionButton, Tick
 from mes_tui.widgets.fields import FormField
-from mes_tui.widgets.profiles import status_text
 from mes_tui.widgets.receipt import ReceiptPanel
 
 if TYPE_CHECKING:

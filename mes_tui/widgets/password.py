@@ -11,22 +11,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from mes_tui.models.credentials import PasswordReport, check_password
+from mes_tui.presenters import checklist_lines
 from mes_tui.texts import credentials as t
-
-
-def checklist_lines(report: PasswordReport) -> list[str]:
-    """One line per rule of the seed, in its order, then the count of rules left."""
-    lines = [
-        (t.RULE_MET if met else t.RULE_UNMET).format(rule=rule.label)
-        for rule, met in report.met.items()
-    ]
-    left = len(report.unmet)
-    lines.append(
-        t.CHECKLIST_ALL_MET
-        if left == 0
-        else t.CHECKLIST_LEFT.format(count=left, total=len(report.met))
-    )
-    return lines
 
 
 class PasswordChecklist(Static):

@@ -17,28 +17,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import ListItem, ListView, Static
 
-from mes_tui.models import ProfileView, Status, format_date
+from mes_tui.models import ProfileView
+from mes_tui.presenters import profile_name, status_text
 from mes_tui.texts import home as t
 from mes_tui.texts import safe
 from mes_tui.widgets.controls import FOCUS_LEFT, ActionButton
 
 if TYPE_CHECKING:
-    from datetime import date
-
-
-def status_text(status: Status, decided_on: date | None) -> str:
-    """A status in words, with its date where the registry has one."""
-    when = format_date(decided_on) if decided_on else None
-    if status is Status.ACTIVE:
-        return t.STATUS_ACTIVE_ON.format(date=when) if when else t.STATUS_ACTIVE
-    if status is Status.OPPOSEE:
-        return t.STATUS_OPPOSED_ON.format(date=when) if when else t.STATUS_OPPOSED
-    return t.STATUS_PENDING
-
-
-def profile_name(profile: ProfileView) -> str:
-    """``Vincent Capanelli (enfant mineur)``, safe to show."""
-    return safe.printable(profile.display_name) + (t.MINOR if profile.is_minor else "")
+    pass
 
 
 def profile_line(profile: ProfileView, name_width: int = 0) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from mes_tui import presenters
 from mes_tui.models import Channel, ProfileView, Status, check_password
 from mes_tui.plain import formats
 from mes_tui.plain.console import Console, EndOfInput
@@ -153,7 +154,7 @@ def test_help_texts_lose_their_card_drawings() -> None:
 
 
 def test_password_checklist_says_each_rule_in_words() -> None:
-    lines = formats.checklist_lines(check_password("abcdefgh"))
+    lines = presenters.checklist_lines(check_password("abcdefgh"))
     assert lines[0] == "[x] 8 caractères minimum (respecté)"
     assert lines[2] == "[ ] 1 chiffre (manquant)"
     assert lines[-1] == "Règles restant à respecter : 3 sur 5."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mes_tui.models import check_password
-from mes_tui.widgets.password import checklist_lines
+from mes_tui.presenters import checklist_lines
 
 
 def test_empty_password_misses_every_rule() -> None:
