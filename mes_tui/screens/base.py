@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -16,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from mes_tui import journey
 from mes_tui.texts import ui as t
+from mes_tui.widgets.controls import LinkButton
 from mes_tui.widgets.fields import ErrorSummary, FormField, StepHeader
 
 if TYPE_CHECKING:
@@ -229,3 +231,45 @@ class StepScreen(Screen[None]):
 
     def _default_refusal(self, error: Any) -> None:
         self.show_refusal(error.message)
+
+
+class PasswordScreen(StepScreen):
+    """A step with password fields (``PASSWORD_FIELDS``) that F3 or the ``#toggle-password``
+    link shows or masks together."""
+
+    PASSWORD_FIELDS: ClassVar[tuple[str, ...]] = ("password",)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "show_password", t.KEY_SHOW_PASSWORD, id="show_password"),
+        Binding("f3", "hide_password", t.KEY_HIDE_PASSWORD, id="hide_password"),
+    ]
+
+    _revealed = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the F3 binding that applies is listed in the footer.
+        if action == "show_password":
+            return not self._revealed
+        if action == "hide_password":
+            return self._revealed
+        return True
+
+    def action_show_password(self) -> None:
+        self.reveal_password(True)
+
+    def action_hide_password(self) -> None:
+        self.reveal_password(False)
+
+    @on(LinkButton.Pressed, "#toggle-password")
+    def _toggle_pressed(self, event: LinkButton.Pressed) -> None:
+        event.stop()
+        self.reveal_password(not self._revealed)
+
+    def reveal_password(self, revealed: bool) -> None:
+        """Show (``True``) or mask every password field of the screen."""
+        self._revealed = revealed
+        for name in self.PASSWORD_FIELDS:
+            self.query_one(f"#{name}", Input).password = not revealed
+        self.query_one("#toggle-password", LinkButton).set_text(
+            t.HIDE_PASSWORD if revealed else t.SHOW_PASSWORD
+        )
+        self.refresh_bindings()

@@ -11,17 +11,16 @@ it is never logged, notified or stored in the session.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from mes_tui import journey
-from mes_tui.screens.base import StepScreen
+from mes_tui.screens.base import PasswordScreen
 from mes_tui.screens.forms import show_service_error
 from mes_tui.texts import credentials as t
 from mes_tui.texts import safe
@@ -78,18 +77,13 @@ class IdentifierStatus(Vertical):
             self.mount_all([SuggestionLink(s) for s in suggestions])
 
 
-class CredentialsScreen(StepScreen):
+class CredentialsScreen(PasswordScreen):
+    PASSWORD_FIELDS = ("password", "confirmation")
     STEP = journey.Step.CREDENTIALS
     FIRST_FOCUS = "#identifier"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "show_password", t.KEY_SHOW_PASSWORD, id="show_password"),
-        Binding("f3", "hide_password", t.KEY_HIDE_PASSWORD, id="hide_password"),
-    ]
-
     def __init__(self) -> None:
         super().__init__()
-        self._revealed = False
         self._taken: str | None = None
         """The last identifier the back office said was taken (normalised)."""
         self._free: str | None = None
@@ -154,37 +148,10 @@ class CredentialsScreen(StepScreen):
         else:
             focused.scroll_visible(animate=False)
 
-    # -- the password: checklist and show / hide ------------------------------------------
+    # -- the password checklist -----------------------------------------------------------
     @on(Input.Changed, "#password")
     def _password_changed(self, event: Input.Changed) -> None:
         self.query_one("#checklist", PasswordChecklist).update_for(event.value)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "show_password":
-            return not self._revealed
-        if action == "hide_password":
-            return self._revealed
-        return True
-
-    def action_show_password(self) -> None:
-        self.reveal_password(True)
-
-    def action_hide_password(self) -> None:
-        self.reveal_password(False)
-
-    @on(LinkButton.Pressed, "#toggle-password")
-    def _toggle_pressed(self, event: LinkButton.Pressed) -> None:
-        event.stop()
-        self.reveal_password(not self._revealed)
-
-    def reveal_password(self, revealed: bool) -> None:
-        """Show (``True``) or mask both password fields."""
-        self._revealed = revealed
-        for name in ("password", "confirmation"):
-            self._input(name).password = not revealed
-        link = self.query_one("#toggle-password", LinkButton)
-        link.set_text(t.HIDE_PASSWORD if revealed else t.SHOW_PASSWORD)
-        self.refresh_bindings()
 
     # -- the identifier: availability and suggestions -------------------------------------
     @on(Input.Changed, "#identifier")

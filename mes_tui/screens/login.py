@@ -9,36 +9,28 @@ page: status, attached profiles, and managing them.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from mes_tui import journey
 from mes_tui.models import PersonView
-from mes_tui.screens.base import StepScreen
+from mes_tui.screens.base import PasswordScreen
 from mes_tui.texts import login as t
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
 
 
-class LoginScreen(StepScreen):
+class LoginScreen(PasswordScreen):
+    PASSWORD_FIELDS = ("password",)
     STEP = journey.Step.LOGIN
     SHOW_POSITION = False
     FIRST_FOCUS = "#identifier"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "show_password", t.KEY_SHOW_PASSWORD, id="show_password"),
-        Binding("f3", "hide_password", t.KEY_HIDE_PASSWORD, id="hide_password"),
-    ]
-
     def __init__(self) -> None:
         super().__init__()
-        self._revealed = False
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content(t.INTRO), classes="intro")
@@ -63,33 +55,6 @@ class LoginScreen(StepScreen):
 
     def _field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
-
-    # -- show / hide the password ---------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "show_password":
-            return not self._revealed
-        if action == "hide_password":
-            return self._revealed
-        return True
-
-    def action_show_password(self) -> None:
-        self.reveal_password(True)
-
-    def action_hide_password(self) -> None:
-        self.reveal_password(False)
-
-    @on(LinkButton.Pressed, "#toggle-password")
-    def _toggle_pressed(self, event: LinkButton.Pressed) -> None:
-        event.stop()
-        self.reveal_password(not self._revealed)
-
-    def reveal_password(self, revealed: bool) -> None:
-        self._revealed = revealed
-        self._input("password").password = not revealed
-        self.query_one("#toggle-password", LinkButton).set_text(
-            t.HIDE_PASSWORD if revealed else t.SHOW_PASSWORD
-        )
-        self.refresh_bindings()
 
     # -- sign in --------------------------------------------------------------------------
     @on(ActionButton.Pressed, "#cancel")
