@@ -60,7 +60,9 @@ class ReceiptPanel(Vertical):
     ReceiptPanel.-saved > #saved, ReceiptPanel.-unavailable > #saved { display: block; }
     ReceiptPanel.-saved > #print { display: block; margin: 0 0 1 0; }
     ReceiptPanel > #saved { margin: 0 0 1 0; text-style: bold; }
-    ReceiptPanel > #saved:focus { text-style: bold reverse; }
+    /* A bar at the left marks the focus in characters, not only in reverse video. */
+    ReceiptPanel > #saved { border-left: blank; }
+    ReceiptPanel > #saved:focus { text-style: bold reverse; border-left: outer $accent; }
     """
 
     class SaveRequested(Message):

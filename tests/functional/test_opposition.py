@@ -5,6 +5,7 @@ who opposed and changes their mind."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 from datetime import date
 from pathlib import Path
@@ -69,7 +70,9 @@ def squeeze(text: str) -> str:
 
 
 def shows(app: MesApp, text: str) -> bool:
-    return squeeze(text) in squeeze(screen_text(app))
+    # The bar "▌" at the left of a line marks the focused notice: not part of its text.
+    screen = re.sub(r"(?m)^(\s*)▌", r"\1", screen_text(app))
+    return squeeze(text) in squeeze(screen)
 
 
 async def identify_and_oppose(pilot: Any) -> OpposeConfirmScreen:
