@@ -157,7 +157,9 @@ async def test_a_minor_needs_the_certification_then_opposition_with_receipt(
         files = list((data_dir / "justificatifs").glob("*.pdf"))
         assert len(files) == 1
         assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
-        assert squeeze(f"Justificatif enregistré : {files[0]}") in squeeze(screen_text(app))
+        # The bar "▌" at the left of the lines marks the focused notice.
+        shown = squeeze(screen_text(app).replace("▌", ""))
+        assert squeeze(f"Justificatif enregistré : {files[0]}") in shown
         assert not panel.pending
 
         # Back to the list, which shows the new status.
