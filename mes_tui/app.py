@@ -3,6 +3,8 @@ session of the person being served."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import threading
 import time
@@ -62,6 +64,16 @@ class MesApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", t.KEY_QUIT, id="quit", priority=True),
+        # At the app, so that the focus moves before the next key is routed (see on_event).
+        Binding("tab", "focus_next", t.KEY_NEXT_FIELD, id="focus_next", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            t.KEY_PREVIOUS_FIELD,
+            id="focus_previous",
+            show=False,
+            priority=True,
+        ),
         Binding("f1", "help", t.KEY_HELP, id="help"),
         Binding("question_mark", "keys", t.KEY_KEYS, id="keys", show=False),
         Binding("f2", "messages", t.KEY_MESSAGES, id="messages"),
@@ -235,7 +247,26 @@ class MesApp(App[None]):
             # A field draws what is pasted into it back to the terminal: without its control
             # characters (ESC, OSC, bidi overrides), which the terminal would obey, not show.
             event.text = "\n".join(safe.printable(line) for line in event.text.splitlines())
+        typed = isinstance(event, events.Key | events.Paste) and not event.is_forwarded
+        if typed:
+            await self._let_previous_key_land()
         await super().on_event(event)
+        if typed:
+            target = self.focused or self.screen
+            self._key_landed = asyncio.Event()
+            # Runs once the target has handled everything it was sent before, this key included.
+            target.call_later(self._key_landed.set)
+
+    async def _let_previous_key_land(self) -> None:
+        """Textual routes each key to the widget focused when the key is read, through that
+        widget's own queue. Keys read in one burst (typed fast, pasted, or held back by a slow
+        link) could overtake one another across a focus change. So a key waits (bounded)
+        until the previous one has been handled by its widget; Tab and Shift+Tab are app
+        bindings, which move the focus before the next key is routed."""
+        landed = getattr(self, "_key_landed", None)
+        if landed is not None and not landed.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(landed.wait(), timeout=0.5)
 
     def _check_idle(self) -> None:
         from mes_tui.screens.idle import IdleScreen

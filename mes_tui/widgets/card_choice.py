@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
@@ -91,6 +92,23 @@ class CardTypeChoice(Widget, can_focus=True):
 
     def get_content_width(self, container: object, viewport: object) -> int:
         return 2 * CARD_WIDTH + 2
+
+    def on_key(self, event: events.Key) -> None:
+        # Handled here rather than by bindings, so that a key is done with before the next
+        # one is routed (keys typed in one burst keep their order across a Tab).
+        actions = {
+            "left": lambda: self.action_point(0),
+            "right": lambda: self.action_point(1),
+            "1": lambda: self.action_choose(0),
+            "2": lambda: self.action_choose(1),
+            "space": self.action_choose_pointed,
+            "enter": self.action_choose_pointed,
+        }
+        action = actions.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            action()
 
     def watch_has_focus(self, has_focus: bool) -> None:
         super().watch_has_focus(has_focus)

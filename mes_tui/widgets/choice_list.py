@@ -122,6 +122,19 @@ class ChoiceList(Widget, can_focus=True):
             self.post_message(self.Changed(self, value))
 
     def on_key(self, event: events.Key) -> None:
+        # Handled here rather than by bindings, so that a key is done with before the next
+        # one is routed (keys typed in one burst keep their order across a Tab).
+        moves = {"up": -1, "down": 1}
+        if event.key in moves:
+            event.stop()
+            event.prevent_default()
+            self.action_move(moves[event.key])
+            return
+        if event.key in ("space", "enter"):
+            event.stop()
+            event.prevent_default()
+            self.action_choose_pointed()
+            return
         if event.character and event.character.isdigit():
             index = int(event.character) - 1
             if 0 <= index < len(self.options):

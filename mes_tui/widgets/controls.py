@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 
+from textual import events
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
@@ -132,6 +133,13 @@ class Tick(Checkbox):
     def cursor_offset(self) -> tuple[int, int]:
         """On the box's mark."""
         return (2, 0)
+
+    def on_key(self, event: events.Key) -> None:
+        # Here rather than by binding: a Space typed just before a Tab still ticks this box.
+        if event.key in ("space", "enter"):
+            event.stop()
+            event.prevent_default()
+            self.toggle()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         text = f"{self._button.plain} {self._label.plain}"

@@ -312,3 +312,23 @@ async def test_resizing_keeps_what_was_typed(app: MesApp) -> None:
         await settle(pilot)
         assert app.screen.query_one("#code", Input).value == MARTINE_CODE
         assert app.focused is app.screen.query_one("#code", Input)
+
+
+async def test_keys_read_in_one_burst_keep_their_order_across_tab(app: MesApp) -> None:
+    """Typed fast, pasted, or held back by a slow link: a choice, Tab, then a serial arrive
+    together; each must land where the person meant it."""
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.start_journey(journey.Branch.ACTIVATION, journey.Step.IDENTIFY)
+        await settle(pilot)
+        app.screen.query_one("#card").focus()
+        await settle(pilot)
+        for ch in "1\t" + MARTINE_SERIAL:
+            key = "tab" if ch == "\t" else ch
+            app.post_message(events.Key(key, None if ch == "\t" else ch))
+        for _ in range(10):
+            await pilot.pause()
+        assert app.screen.query_one("#card").value == "sans_photo"  # type: ignore[attr-defined]
+        assert app.screen.query_one("#serial", Input).value == MARTINE_SERIAL
