@@ -15,14 +15,14 @@ from textual.widgets import Static
 from mes_tui import journey
 from mes_tui.models import PersonView
 from mes_tui.presenters import status_text
-from mes_tui.screens.base import StepScreen
+from mes_tui.screens.profiles_host import ProfilesHostScreen
 from mes_tui.texts import home as t
 from mes_tui.texts import safe
 from mes_tui.widgets.controls import LinkButton
 from mes_tui.widgets.profiles import ProfilesPanel
 
 
-class HomeScreen(StepScreen):
+class HomeScreen(ProfilesHostScreen):
     STEP = journey.Step.HOME
     SHOW_POSITION = False
     BACK_ARROW = False
@@ -67,20 +67,6 @@ class HomeScreen(StepScreen):
             yield Static(Content(t.NO_PROFILES), classes="intro")
             return
         yield ProfilesPanel(profiles, id="profiles-block")
-
-    @on(ProfilesPanel.Manage)
-    def manage(self, event: ProfilesPanel.Manage) -> None:
-        from mes_tui.screens.profile import ProfileScreen
-
-        self.app.push_screen(ProfileScreen(event.profile))
-
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        # Back from a profile's page: show the statuses as the registry now has them.
-        person = self.session.person
-        if person is not None:
-            for panel in self.query(ProfilesPanel):
-                panel.update_profiles(person.profiles)
 
     @on(LinkButton.Pressed, "#next-person")
     def next_person(self) -> None:

@@ -22,6 +22,7 @@ from mes_tui import journey
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.confirm import ConfirmScreen
 from mes_tui.screens.forms import show_service_error
+from mes_tui.screens.profiles_host import ProfilesHostScreen
 from mes_tui.texts import opposition as t
 from mes_tui.widgets.controls import ActionButton
 from mes_tui.widgets.profiles import ProfilesPanel
@@ -157,7 +158,7 @@ def next_person(screen: StepScreen) -> None:
     )
 
 
-class OpposedScreen(StepScreen):
+class OpposedScreen(ProfilesHostScreen):
     """Ma décision a bien été prise en compte: the receipt, once, then the attached profiles."""
 
     STEP = journey.Step.OPPOSED
@@ -201,21 +202,6 @@ class OpposedScreen(StepScreen):
 
     def _saved(self, path: Path) -> None:
         self.session.receipt_path = str(path)
-
-    # -- the attached profiles ------------------------------------------------------------
-    @on(ProfilesPanel.Manage)
-    def manage(self, event: ProfilesPanel.Manage) -> None:
-        from mes_tui.screens.profile import ProfileScreen
-
-        self.app.push_screen(ProfileScreen(event.profile))
-
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        # Back from a profile's page: show the statuses as the registry now has them.
-        person = self.session.person
-        if person is not None:
-            for panel in self.query(ProfilesPanel):
-                panel.update_profiles(person.profiles)
 
     # -- leaving --------------------------------------------------------------------------
     def action_back(self) -> None:
