@@ -73,6 +73,8 @@ async def wait_for_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> 
     """Wait until ``screen_type`` is on top and has placed its first focus; return it."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen_type))
     await wait_for(pilot, lambda: pilot.app.screen.focused is not None)
+    # Focus is placed on mount, before the first layout: wait until the screen is painted.
+    await wait_for(pilot, lambda: screen_text(pilot.app).strip() != "")
     await pilot.pause()
     return pilot.app.screen
 

@@ -14,6 +14,7 @@ from mes_tui.screens.confirm import ConfirmScreen
 from mes_tui.screens.idle import IdleScreen
 from mes_tui.screens.welcome import WelcomeScreen
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
+from tests.functional.journey_helpers import wait_for, wait_for_screen
 from tests.screen_text import screen_text
 
 TRACES = ("Martine", "LEGUELLEC", "Leguellec", MARTINE_NIR, "1 16 30 44", MARTINE_CODE, "dlfr-cn5")
@@ -105,18 +106,11 @@ async def test_idle_warns_counts_down_then_wipes(service) -> None:  # type: igno
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await serve_martine_until_contacts(app, service, pilot)
-        for _ in range(40):
-            await asyncio.sleep(0.1)
-            if isinstance(app.screen, IdleScreen):
-                break
+        # The warning is judged by what the terminal shows, once it has been painted.
+        await wait_for(pilot, lambda: "Êtes-vous toujours là ?" in screen_text(app), timeout=4)
         assert isinstance(app.screen, IdleScreen)
-        assert "Êtes-vous toujours là ?" in screen_text(app)
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            if isinstance(app.screen, WelcomeScreen):
-                break
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen), timeout=5)
         await settle(pilot)
-        assert isinstance(app.screen, WelcomeScreen)
         kept = everything_visible_or_kept(app)
         for trace in TRACES:
             assert trace not in kept
@@ -127,11 +121,7 @@ async def test_a_key_during_the_countdown_keeps_everything(service) -> None:  # 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await serve_martine_until_contacts(app, service, pilot)
-        for _ in range(40):
-            await asyncio.sleep(0.1)
-            if isinstance(app.screen, IdleScreen):
-                break
-        assert isinstance(app.screen, IdleScreen)
+        await wait_for_screen(pilot, IdleScreen)
         await pilot.press("space")
         await settle(pilot)
         assert not isinstance(app.screen, IdleScreen)
