@@ -124,9 +124,9 @@ async def test_a_key_during_the_countdown_keeps_everything(service) -> None:  # 
         await wait_for_screen(pilot, IdleScreen)
         await pilot.press("space")
         await settle(pilot)
+        await wait_for(pilot, lambda: "dlfr-cn5" in screen_text(app), timeout=4)
         assert not isinstance(app.screen, IdleScreen)
         assert app.session.person is not None
-        assert "dlfr-cn5" in screen_text(app)
 
 
 async def test_idle_does_nothing_on_an_empty_welcome(service) -> None:  # type: ignore[no-untyped-def]
