@@ -18,7 +18,7 @@ from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widgets import Input
 
-from mes_tui import journey
+from mes_tui import journey, memory
 from mes_tui.preferences import Preferences
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
@@ -93,8 +93,13 @@ class MesApp(App[None]):
         idle_timeout: float = 0,
         idle_countdown: int = 30,
         receipt_folders: tuple[Path, ...] = (),
+        tune_memory: bool = False,
     ) -> None:
         super().__init__()
+        self.tune_memory = tune_memory
+        self._screen_changes = 0
+        """Collect and freeze what start-up left once the welcome screen is painted
+        (``mes_tui.memory``): for a process that runs the app alone, not for tests."""
         self._data_dir = data_dir
         self._service = service
         self._service_lock = threading.Lock()
@@ -158,10 +163,13 @@ class MesApp(App[None]):
         self.goto(step)
         self.call_after_refresh(self.warm_up, _ON_JOURNEY_START, open_service=True)
 
-    def warm_up(self, modules: tuple[str, ...], *, open_service: bool = False) -> None:
+    def warm_up(
+        self, modules: tuple[str, ...], *, open_service: bool = False, settle: bool = False
+    ) -> None:
         """Import ``modules`` (and open the back office) in a background thread, once: work
         moved off the first paint and off the key presses. A failure is left for the real use
-        to meet and report (a data folder that cannot be opened, say)."""
+        to meet and report (a data folder that cannot be opened, say). ``settle``: then collect
+        and freeze what is alive (``memory.settle_after_start``)."""
         if modules in self._warmed_up:
             return
         self._warmed_up.add(modules)
@@ -178,6 +186,8 @@ class MesApp(App[None]):
                         hasher.load_key()
             except Exception:  # noqa: S110 - see the docstring
                 pass
+            if settle and len(self.screen_stack) == 1:  # the person has not gone on yet
+                memory.settle_after_start()
 
         threading.Thread(target=work, name="mes-tui-warm-up", daemon=True).start()
 
@@ -236,6 +246,7 @@ class MesApp(App[None]):
         self.session.wipe()
         self.clear_notifications()
         self.back_to_welcome()
+        memory.forget_render_caches()
         welcome = self.screen
         self.call_after_refresh(lambda: welcome.query_one("#start").focus())
 
@@ -325,7 +336,23 @@ class MesApp(App[None]):
         self._apply_cursor_visibility()
         if self.idle_timeout > 0:
             self.set_interval(1, self._check_idle)
-        self.call_after_refresh(self.warm_up, _AFTER_FIRST_PAINT)  # after the first paint
+        # After the first paint; only the welcome screen is alive then.
+        self.call_after_refresh(self.warm_up, _AFTER_FIRST_PAINT, settle=self.tune_memory)
+        if self.tune_memory:
+            self.screen_change_signal.subscribe(self, self._collect_after_change)
+
+    def _collect_after_change(self, _screen: Screen[Any]) -> None:
+        """Once the new screen has been shown for a moment without a key, collect what the
+        screens left behind (``mes_tui.memory``); a later change or a key cancels it."""
+        self._screen_changes += 1
+        change = self._screen_changes
+
+        def collect() -> None:
+            idle = time.monotonic() - self._last_activity >= memory.IDLE_DELAY
+            if change == self._screen_changes and idle:
+                memory.collect_when_idle()
+
+        self.set_timer(memory.IDLE_DELAY, collect)
 
     def _apply_cursor_visibility(self) -> None:
         """Show a steady hardware cursor if asked (Textual hides it at start)."""

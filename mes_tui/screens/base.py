@@ -13,18 +13,22 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from mes_tui import journey
 from mes_tui.texts import ui as t
 from mes_tui.widgets.controls import LinkButton
 from mes_tui.widgets.fields import ErrorSummary, FormField, StepHeader
+from mes_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from mes_tui.app import MesApp
     from mes_tui.services.api import MesService
 
 T = TypeVar("T")
+
+BUSY_SHOWN_AFTER = 0.15
+"""Seconds a service call runs before "Traitement en cours…" is shown."""
 
 
 class TopBar(Static):
@@ -93,7 +97,7 @@ class StepScreen(Screen[None]):
             yield ErrorSummary(id="summary")
             yield from self.compose_body()
         yield Static("", id="status", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -181,12 +185,25 @@ class StepScreen(Screen[None]):
 
     # -- service calls ------------------------------------------------------------------
     def set_busy(self, busy: bool) -> None:
-        # On the status line only: a class on the screen would restyle every widget
-        # (about 12 ms a time), twice per submit.
+        """Mark a service call as running (a second submit is ignored meanwhile). The
+        "Traitement en cours…" line only shows if the call lasts: a quicker answer does not
+        flash it, nor lay the whole screen out twice on its way to the next."""
         self._busy = busy
+        timer = getattr(self, "_busy_timer", None)
+        if timer is not None:
+            timer.stop()
+            self._busy_timer = None
+        if busy:
+            self._busy_timer = self.set_timer(BUSY_SHOWN_AFTER, self._show_busy)
+        else:
+            self._show_busy(shown=False)
+
+    def _show_busy(self, shown: bool = True) -> None:
+        # On the status line only: a class on the screen would restyle every widget.
         status = self.query_one("#status", Static)
-        status.set_class(busy, "-shown")
-        status.update(t.BUSY if busy else "")
+        if status.has_class("-shown") != shown:
+            status.set_class(shown, "-shown")
+            status.update(t.BUSY if shown else "")
 
     @property
     def busy(self) -> bool:

@@ -10,11 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mes_tui.texts import keys as t
 from mes_tui.texts import ui
 from mes_tui.widgets.controls import ActionButton
+from mes_tui.widgets.keybar import KeyBar
 
 
 def keys_table() -> str:
@@ -41,7 +42,7 @@ class KeysScreen(ModalScreen[None]):
             with VerticalScroll(can_focus=False):
                 yield Static(Content(keys_table()), id="keys")
             yield ActionButton(ui.CLOSE, id="close")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#close").focus()

@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 from mes_tui.widgets.controls import ActionButton
+from mes_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from mes_tui.services.api import OutboxMessage
@@ -56,7 +57,7 @@ class MessagesScreen(ModalScreen[None]):
                 for message in reversed(self.messages):
                     yield Static(Content(describe(message)), classes="message")
             yield ActionButton(t.CLOSE, id="close")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#close").focus()

@@ -10,11 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mes_tui.paths import asset_path
 from mes_tui.texts import ui as t
 from mes_tui.widgets.controls import ActionButton
+from mes_tui.widgets.keybar import KeyBar
 
 
 class ReadingScreen(ModalScreen[None]):
@@ -44,7 +45,7 @@ class ReadingScreen(ModalScreen[None]):
             with VerticalScroll(id="reading-body", can_focus=True):
                 yield Static(Content(text))
             yield ActionButton(t.CLOSE, id="close")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#reading-body").focus()

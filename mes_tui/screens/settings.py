@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mes_tui.preferences import THEMES, Preferences
 from mes_tui.texts import settings as t
@@ -18,6 +18,7 @@ from mes_tui.texts import ui
 from mes_tui.widgets.choice_list import ChoiceList, Option
 from mes_tui.widgets.controls import ActionButton, Tick
 from mes_tui.widgets.fields import FormField
+from mes_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from mes_tui.app import MesApp
@@ -60,7 +61,7 @@ class SettingsScreen(ModalScreen[Preferences | None]):
             with Horizontal():
                 yield ActionButton(ui.CLOSE, id="close")
                 yield ActionButton(t.SAVE, id="save", variant="primary")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#theme").focus()

@@ -22,7 +22,11 @@ def literal(text: str) -> Content:
 
 
 class HelpPanel(Vertical):
-    """A link that opens or closes a help text in place, from the keyboard or the mouse."""
+    """A link that opens or closes a help text in place, from the keyboard or the mouse.
+
+    The text is only built the first time the panel opens: most people never open it, and
+    every widget counts in the time a screen takes to appear.
+    """
 
     DEFAULT_CSS = """
     HelpPanel { height: auto; }
@@ -43,7 +47,6 @@ class HelpPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield LinkButton(self._label(), classes="help-toggle")
-        yield Static(Content(self._body), classes="help-body")
 
     def _label(self) -> str:
         return f"{t.HELP_CLOSE if self.is_open else t.HELP_OPEN} {self._title}"
@@ -52,16 +55,27 @@ class HelpPanel(Vertical):
     def is_open(self) -> bool:
         return self.has_class("-open")
 
+    @property
+    def body(self) -> str:
+        return self._body
+
     def set_body(self, body: str) -> None:
         self._body = body
-        if self.is_mounted:
-            self.query_one(".help-body", Static).update(Content(body))
+        for shown in self.query(".help-body").results(Static):
+            shown.update(Content(body))
 
     def toggle(self) -> None:
         self.toggle_class("-open")
         self.query_one(".help-toggle", LinkButton).set_text(self._label())
-        if self.is_open:
-            self.query_one(".help-body", Static).scroll_visible()
+        if not self.is_open:
+            return
+        found = self.query(".help-body").results(Static)
+        shown = next(found, None)
+        if shown is None:
+            shown = Static(Content(self._body), classes="help-body")
+            self.mount(shown)
+        # Once laid out, so that the whole text is brought into view.
+        self.call_after_refresh(shown.scroll_visible)
 
     def on_button_pressed(self, event: LinkButton.Pressed) -> None:
         event.stop()
@@ -72,13 +86,13 @@ class FormField(Vertical):
     """A label, a hint with the expected format, the control, its error and optional help.
 
     The label is prefixed with ``>`` while the control has focus, and the error line starts
-    with "Erreur :" so that neither depends on colour.
+    with "Erreur :" so that neither depends on colour. Label and hint are one widget, and the
+    error line is only added the first time there is an error: fewer widgets, a screen that
+    opens sooner.
     """
 
     DEFAULT_CSS = """
     FormField { height: auto; margin: 0 0 1 0; }
-    FormField > .field-label { text-style: bold; }
-    FormField > .field-hint { color: $text-muted; }
     FormField > .field-error { display: none; color: $text-error; text-style: bold; }
     FormField.-invalid > .field-error { display: block; }
     FormField.-invalid > Input { border: tall $error; }
@@ -98,41 +112,55 @@ class FormField(Vertical):
         self.label = label
         self.control = control
         self._hint = hint
+        self._focused = False
         self.help_panel = help_panel
         self._extra = list(extra)
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self._label_text(False), classes="field-label", markup=False)
-        if self._hint:
-            yield Static(Content(self._hint), classes="field-hint")
+        yield Static(self._heading(), classes="field-label")
         yield self.control
-        yield Static("", classes="field-error", markup=False)
         yield from self._extra
         if self.help_panel is not None:
             yield self.help_panel
 
+    @property
+    def hint(self) -> str | None:
+        return self._hint
+
     def set_hint(self, hint: str) -> None:
         self._hint = hint
-        if self.is_mounted:
-            self.query_one(".field-hint", Static).update(Content(hint))
+        self._show_heading()
 
-    def _label_text(self, focused: bool) -> str:
-        return f"> {self.label}" if focused else f"  {self.label}"
+    def _heading(self) -> Content:
+        """The label (bold, with ``>`` while focused) and, on the next line, the hint."""
+        label = f"> {self.label}" if self._focused else f"  {self.label}"
+        if not self._hint:
+            return Content.styled(label, "bold")
+        return Content.assemble((label, "bold"), "\n", (self._hint, "$text-muted"))
+
+    def _show_heading(self) -> None:
+        if self.is_mounted:
+            self.query_one(".field-label", Static).update(self._heading())
 
     def on_descendant_focus(self) -> None:
-        self.query_one(".field-label", Static).update(self._label_text(True))
+        self._focused = True
+        self._show_heading()
 
     def on_descendant_blur(self) -> None:
-        self.query_one(".field-label", Static).update(self._label_text(False))
+        self._focused = False
+        self._show_heading()
 
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the control (or clear it with ``None``)."""
         self.error = message
         self.set_class(message is not None, "-invalid")
-        self.query_one(".field-error", Static).update(
-            Content(f"{t.ERROR_PREFIX}{message}") if message else Content("")
-        )
+        text = Content(f"{t.ERROR_PREFIX}{message}") if message else Content("")
+        line = next(self.query(".field-error").results(Static), None)
+        if line is not None:
+            line.update(text)
+        elif message is not None:
+            self.mount(Static(text, classes="field-error"), after=self.control)
 
 
 class ErrorSummary(Static, can_focus=True):

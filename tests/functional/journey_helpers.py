@@ -169,9 +169,16 @@ async def fill_new_code(
     await type_in(pilot, "serial", serial)
 
 
+async def until_pressable(pilot: Pilot[Any], button: Widget) -> None:
+    """A Textual button ignores Enter during the 0.2 s of its press effect ("-active"), which
+    keeps a double Enter from acting twice; a test pressing it again waits as a person would."""
+    await wait_for(pilot, lambda: not button.has_class("-active"))
+
+
 async def press_button(pilot: Pilot[Any], widget_id: str) -> None:
     """Tab to a button or link and press Enter on it."""
     await tab_to(pilot, widget_id)
+    await until_pressable(pilot, pilot.app.screen.query_one(f"#{widget_id}"))
     await pilot.press("enter")
     await pilot.pause()
 
@@ -194,6 +201,12 @@ def field_error(screen: Screen[Any], field_id: str) -> str | None:
     assert form_field.has_class("-invalid")
     assert shown.startswith("Erreur : "), shown
     return shown.removeprefix("Erreur : ")
+
+
+def hint_shown(screen: Screen[Any], field_id: str) -> str:
+    """The hint shown under the field's label (the lines after the label)."""
+    heading = text_of(screen.query_one(f"#{field_id} .field-label", Static))
+    return "\n".join(heading.splitlines()[1:])
 
 
 def summary_text(screen: Screen[Any]) -> str:

@@ -46,6 +46,7 @@ from tests.functional.journey_helpers import (
     fill_identification,
     fill_new_code,
     focused_id,
+    hint_shown,
     newest_code,
     press_button,
     screen_text,
@@ -280,7 +281,7 @@ async def test_francoise_activates_with_a_card_with_photo(
         # Identification starts afresh, the card with photo already chosen.
         assert len(app.screen_stack) == 2
         assert screen.query_one("#card", CardTypeChoice).value == "avec_photo"
-        assert "en haut à droite" in text_of(screen.query_one("#field-serial .field-hint"))
+        assert "en haut à droite" in hint_shown(screen, "field-serial")
 
         # The 11 digits typed as printed: "0556677889 9".
         await identify(pilot, newest_code(service), FRANCOISE_NIR, None, "0556677889 9")

@@ -19,6 +19,7 @@ from mes_tui.services.clock import FakeClock
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
+from tests.functional.journey_helpers import until_pressable, wait_for
 
 MARTINE_EMAIL = "dlfr-cn5-tma-support-cobra@atos.net"
 SIZE = (80, 24)
@@ -67,7 +68,9 @@ async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
 
 async def submit_new_contact(pilot: Pilot[None], link: str, selector: str, value: str) -> None:
     """From the summary: follow ``link``, type ``value`` and press Enter."""
-    pilot.app.screen.query_one(link, LinkButton).focus()
+    button = pilot.app.screen.query_one(link, LinkButton)
+    button.focus()
+    await until_pressable(pilot, button)
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ContactEditScreen)
@@ -457,8 +460,7 @@ async def test_the_service_call_runs_in_a_worker(
         await pilot.pause()
         await type_into(pilot, "#email", "nouvelle@exemple.fr")
         await pilot.press("enter")
-        await pilot.pause()
-        assert static_text(app, "#status") == "Traitement en cours…"
+        await wait_for(pilot, lambda: static_text(app, "#status") == "Traitement en cours…")
         await pilot.press("enter")
         await pilot.pause()
         release.set()

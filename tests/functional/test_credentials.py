@@ -25,6 +25,7 @@ from mes_tui.widgets.fields import ErrorSummary, FormField
 from mes_tui.widgets.password import PasswordChecklist
 from mes_tui.widgets.profiles import ProfileList, ProfileRow
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
+from tests.functional.journey_helpers import until_pressable
 
 GOOD_PASSWORD = "Vert&Olive2024"
 SIZE = (80, 24)
@@ -92,8 +93,9 @@ async def fill(
 
 
 async def validate(pilot: Pilot[Any], screen: CredentialsScreen) -> None:
-    screen.query_one("#validate").focus()
-    await pilot.pause()
+    button = screen.query_one("#validate")
+    button.focus()
+    await until_pressable(pilot, button)
     await pilot.press("enter")
     await pilot.pause()
 

@@ -48,6 +48,7 @@ from tests.functional.journey_helpers import (
     settle,
     summary_text,
     text_of,
+    until_pressable,
     wait_for,
     wait_for_screen,
 )
@@ -139,8 +140,9 @@ async def paste_into_every_field(pilot: Pilot[None], values: list[str]) -> None:
 
 
 async def submit(pilot: Pilot[None], button_id: str) -> None:
-    pilot.app.screen.query_one(f"#{button_id}").focus()
-    await pilot.pause()
+    button = pilot.app.screen.query_one(f"#{button_id}")
+    button.focus()
+    await until_pressable(pilot, button)
     await pilot.press("enter")
     await settle(pilot)
 

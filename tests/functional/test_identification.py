@@ -45,6 +45,7 @@ from tests.functional.journey_helpers import (
     field_error,
     fill_identification,
     focused_id,
+    hint_shown,
     press_button,
     screen_text,
     settle,
@@ -246,11 +247,11 @@ async def test_serial_help_and_hint_follow_the_card(app: MesApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_identification(pilot)
         panel = screen.query_one("#serial-help", HelpPanel)
-        body = panel.query_one(".help-body")
         await tab_to(pilot, "serial")
         await pilot.press("f1")
         await pilot.pause()
         assert panel.is_open
+        body = panel.query_one(".help-body")
         assert focused_id(app) == "serial"
         assert "Choisissez le type de votre carte" in text_of(body)
         assert "3422" in text_of(body)
@@ -263,9 +264,7 @@ async def test_serial_help_and_hint_follow_the_card(app: MesApp) -> None:
         assert "en haut à droite" not in sans
         assert "3422" in sans
         assert "lundi au vendredi de 8h30 à 17h30" in sans
-        assert text_of(screen.query_one("#field-serial .field-hint")) == (
-            tvit.SERIAL_HINT_SANS_PHOTO
-        )
+        assert hint_shown(screen, "field-serial") == (tvit.SERIAL_HINT_SANS_PHOTO)
 
         await pilot.press(AVEC_PHOTO_KEY)
         await pilot.pause()
@@ -274,9 +273,7 @@ async def test_serial_help_and_hint_follow_the_card(app: MesApp) -> None:
         assert "au dos en haut à gauche" not in avec
         assert "11 derniers chiffres" in avec
         assert "3422" in avec
-        assert text_of(screen.query_one("#field-serial .field-hint")) == (
-            tvit.SERIAL_HINT_AVEC_PHOTO
-        )
+        assert hint_shown(screen, "field-serial") == (tvit.SERIAL_HINT_AVEC_PHOTO)
         # The open panel shows the card's text on screen, in place under the serial field.
         await tab_to(pilot, "serial")
         await pilot.pause()

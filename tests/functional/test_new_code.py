@@ -43,6 +43,7 @@ from tests.functional.journey_helpers import (
     field_error,
     fill_new_code,
     focused_id,
+    hint_shown,
     press_button,
     screen_text,
     settle,
@@ -153,18 +154,16 @@ async def test_nir_help_opens_in_place_with_f1(app: MesApp) -> None:
 async def test_serial_help_follows_the_card(app: MesApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_new_code(pilot)
-        body = screen.query_one("#serial-help .help-body")
         await tab_to(pilot, "card")
         await pilot.press(AVEC_PHOTO_KEY)
         await tab_to(pilot, "serial")
         await pilot.press("f1")
         await pilot.pause()
         assert screen.query_one("#serial-help", HelpPanel).is_open
+        body = screen.query_one("#serial-help .help-body")
         assert "en haut à droite" in text_of(body)
         assert "3422" in text_of(body)
-        assert text_of(screen.query_one("#field-serial .field-hint")) == (
-            tvit.SERIAL_HINT_AVEC_PHOTO
-        )
+        assert hint_shown(screen, "field-serial") == (tvit.SERIAL_HINT_AVEC_PHOTO)
         await tab_to(pilot, "card")
         await pilot.press(SANS_PHOTO_KEY)
         await pilot.pause()
@@ -384,7 +383,10 @@ async def test_slow_delivery_shows_progress_and_the_screen_still_answers(
         service.delivery.latency = 1.5
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.busy)
-        assert text_of(screen.query_one("#status")) == "Traitement en cours…"
+        # Shown once the call has lasted a moment (BUSY_SHOWN_AFTER).
+        await wait_for(
+            pilot, lambda: text_of(screen.query_one("#status")) == "Traitement en cours…"
+        )
         # Keys still work while the message goes out: focus moves, ? opens the keyboard map.
         await pilot.press("tab")
         await pilot.pause()
@@ -409,7 +411,7 @@ async def test_progress_line_is_visible(app: MesApp, service: SimulatedService) 
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.busy)
         try:
-            assert "Traitement en cours…" in screen_text(app)
+            await wait_for(pilot, lambda: "Traitement en cours…" in screen_text(app))
         finally:
             await wait_for(pilot, lambda: isinstance(app.screen, IdentificationScreen))
 
