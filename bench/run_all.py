@@ -249,18 +249,20 @@ def render(
             "",
             f"`bench/screens_bench.py --processes {screens['processes']} --journeys "
             f"{screens['journeys']}`: wall time from the key to the next screen painted; "
-            "cold = first journey of a fresh process; CPU = process CPU time over the same span.",
+            "cold = first journey of a fresh process; CPU = process CPU time over the same span; "
+            "GC = time in the garbage collector over the same span.",
             "",
             "| transition | cold p50 | cold max | warm p50 | warm p95 | all p95 | CPU p50 "
-            "| CPU p95 |",
-            "|---|---|---|---|---|---|---|---|",
+            "| CPU p95 | GC p95 | GC max |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, row in screens["transitions"].items():
-            wall, cpu = row["wall"], row["cpu"]
+            wall, cpu, gc_ = row["wall"], row["cpu"], row["gc"]
             out.append(
                 f"| {name} | {wall['cold']['p50']:.0f} | {wall['cold']['max']:.0f} | "
                 f"{wall['warm']['p50']:.0f} | {wall['warm']['p95']:.0f} | "
-                f"{wall['all']['p95']:.0f} | {cpu['all']['p50']:.0f} | {cpu['all']['p95']:.0f} |"
+                f"{wall['all']['p95']:.0f} | {cpu['all']['p50']:.0f} | {cpu['all']['p95']:.0f} | "
+                f"{gc_['all']['p95']:.0f} | {gc_['all']['max']:.0f} |"
             )
         out.append("")
     if receipt is not None:
