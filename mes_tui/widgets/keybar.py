@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import events
 from textual.content import Content, Span
 from textual.widgets import Static
@@ -34,6 +35,8 @@ class KeyBar(Static):
     def __init__(self) -> None:
         super().__init__("", markup=False)
         self._shown: tuple[tuple[str, str], ...] = ()
+        self._pairs: list[tuple[str, str, DOMNode, str]] = []
+        self._drawn_width = 0
         # (first column, end column, node, action) of each key drawn, for clicks.
         self._targets: list[tuple[int, int, DOMNode, str]] = []
 
@@ -64,17 +67,30 @@ class KeyBar(Static):
         if shown == self._shown:
             return
         self._shown = shown
+        self._pairs = pairs
+        self._draw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._drawn_width:
+            self._draw()
+
+    def _draw(self) -> None:
+        """The pairs that fit the width, whole; `` …`` when some did not (the key map, F1 or
+        ?, lists them all). A description is never cut in the middle."""
+        width = self.size.width or self.app.size.width
+        self._drawn_width = self.size.width
+        pieces = [f"{key} {description}" for key, description, _, _ in self._pairs]
+        fits_all = sum(map(cell_len, pieces)) + max(0, len(pieces) - 1) <= width
         text = ""
         spans: list[Span] = []
         self._targets = []
-        for key, description, node, action in pairs:
-            start = len(text)
-            if text:
-                text += " "
-                start += 1
-            text += key
-            spans.append(Span(start, len(text), "bold"))
-            text += f" {description}"
+        for piece, (key, _, node, action) in zip(pieces, self._pairs, strict=True):
+            start = len(text) + (1 if text else 0)
+            if not fits_all and cell_len(text) + (start - len(text)) + cell_len(piece) + 2 > width:
+                text += " …" if text else "…"
+                break
+            text = f"{text} {piece}" if text else piece
+            spans.append(Span(start, start + len(key), "bold"))
             self._targets.append((start, len(text), node, action))
         self.update(Content(text, spans=spans))
 

@@ -71,6 +71,22 @@ async def test_key_bar_follows_the_password_toggle(app: MesApp, service: Any) ->
         assert "Afficher mot de passe" not in screen_text(app).splitlines()[-1]
 
 
+@pytest.mark.parametrize("width", [80, 120])
+async def test_key_bar_too_long_drops_whole_keys_not_half_words(service: Any, width: int) -> None:
+    from tests.functional.test_credentials import open_credentials
+
+    app = MesApp(service=service, show_messages=True)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await open_credentials(app, service, pilot)
+        await pilot.pause()
+        bar = screen_text(app).splitlines()[-1]
+        assert bar.startswith("esc Retour f3 Afficher mot de passe ^q Quitter f1 Aide")
+        if width == 80:  # 85 columns needed: the last key is left for the key map (F1, ?)
+            assert bar.endswith("f2 Messages …")
+        else:
+            assert bar.endswith("^n Nouvelle personne")
+
+
 async def test_a_click_on_a_key_runs_it(app: MesApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_identification(pilot)
