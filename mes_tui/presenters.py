@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from mes_tui.models import PasswordReport, ProfileView, Status
 
 
+BUSY_SHOWN_AFTER = 0.15
+"""Seconds a service call runs before "Traitement en cours…" is shown (screens and plain
+mode): a quicker answer does not flash it."""
+
+
 def status_text(status: Status, decided_on: date | None) -> str:
     """A status in words, with its date where the registry has one."""
     from mes_tui.models import Status, format_date

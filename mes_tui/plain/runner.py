@@ -8,8 +8,10 @@ validators and service calls are those of the screens.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -177,12 +179,35 @@ class PlainRunner:
         """Call a method of the service. A failure that is not a refusal becomes one, with only
         its type in the log (values in a traceback could carry a NIR or a code)."""
         try:
-            return method(*args, **kwargs)
+            with self._progress_line():
+                return method(*args, **kwargs)
         except ServiceError:
             raise
         except Exception as error:
             log.error("unexpected error in a service call: %s", type(error).__name__)
             raise ServiceError(ui.UNEXPECTED_ERROR) from None
+
+    @contextlib.contextmanager
+    def _progress_line(self) -> Iterator[None]:
+        """ "Traitement en cours…" on its own line if the call lasts, as on the screens: a
+        person (or a screen reader) waiting on a slow answer hears that something is going on."""
+        lock = threading.Lock()
+        finished = False
+
+        def show() -> None:
+            with lock:
+                if not finished:
+                    self.say(ui.BUSY)
+
+        timer = threading.Timer(presenters.BUSY_SHOWN_AFTER, show)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            with lock:
+                finished = True
+            timer.cancel()
 
     def form(self, questions: Sequence[Question], answers: Answers, start: int = 0) -> None:
         """Ask ``questions`` in order from ``start``, each answer stored under its name. ``<``

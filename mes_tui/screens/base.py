@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from mes_tui import journey
+from mes_tui import journey, presenters
 from mes_tui.texts import ui as t
 from mes_tui.widgets.controls import LinkButton
 from mes_tui.widgets.fields import ErrorSummary, FormField, StepHeader
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-BUSY_SHOWN_AFTER = 0.15
-"""Seconds a service call runs before "Traitement en cours…" is shown."""
+BUSY_SHOWN_AFTER = presenters.BUSY_SHOWN_AFTER
 
 
 class TopBar(Static):

@@ -396,6 +396,42 @@ def test_new_code_then_identification(plain_service: SimulatedService) -> None:
     assert plain_service.outbox()[-1].purpose == "code_provisoire"
 
 
+@pytest.mark.parametrize(("latency", "said"), [(0.6, True), (0.0, False)])
+def test_a_slow_sending_says_it_is_working(
+    plain_service: SimulatedService,
+    monkeypatch: pytest.MonkeyPatch,
+    latency: float,
+    said: bool,
+) -> None:
+    from mes_tui import presenters
+
+    if not said:  # whatever the machine's speed, the answer counts as quick
+        monkeypatch.setattr(presenters, "BUSY_SHOWN_AFTER", 30.0)
+    plain_service.delivery.latency = latency
+    t = converse(
+        plain_service,
+        [
+            ("Que voulez-vous faire ?", "2"),
+            (tnew.NIR_LABEL, "1 16 30 44 038 016"),
+            (tnew.BIRTH_NOTE, "16/06/1976"),
+            (tvitale.LABEL, "1"),
+            (tvitale.SERIAL_LABEL, "01024576124"),
+            ("Par e-mail : dlf*****@atos.net", "o"),
+            (tident.CODE_LABEL, "<"),
+            *quit_at_welcome(),
+        ],
+    )
+    assert t.code == 0
+    sent = t.out.index(tnew.SENT.format(to="dlf*****@atos.net"))
+    asked = t.out.index("Par e-mail : dlf*****@atos.net")
+    # On a line of its own, between the question and the answer (other calls may be slow too
+    # on a loaded machine: not counted).
+    between = t.out[asked:sent]
+    assert ("\nTraitement en cours…\n" in between) is said
+    if not said:
+        assert "Traitement en cours…" not in t.out
+
+
 def test_new_code_refused_for_wrong_details(plain_service: SimulatedService) -> None:
     t = converse(
         plain_service,
