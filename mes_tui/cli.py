@@ -134,6 +134,7 @@ def _wants_plain(args: argparse.Namespace) -> bool:
 
 def _config(settings: Settings, data_dir: Path, *, as_json: bool) -> int:
     from mes_tui.texts import config as tc
+    from mes_tui.texts import safe
 
     settings.values["data_dir"] = str(data_dir)  # the folder really used, default included
     if as_json:
@@ -144,7 +145,7 @@ def _config(settings: Settings, data_dir: Path, *, as_json: bool) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     where = settings.config_file
-    print(tc.FILE_USED.format(path=where) if where else tc.FILE_NONE)
+    print(tc.FILE_USED.format(path=safe.printable(str(where))) if where else tc.FILE_NONE)
     for line in describe(settings):
         print(line)
     return 0

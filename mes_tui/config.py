@@ -15,6 +15,7 @@ from typing import Any
 
 from mes_tui.preferences import THEMES, Preferences
 from mes_tui.texts import config as t
+from mes_tui.texts import safe
 
 CONFIG_ENV = "MES_TUI_CONFIG"
 
@@ -219,5 +220,8 @@ def describe(settings: Settings) -> list[str]:
             shown = ", ".join(value) or "—"
         else:
             shown = str(value) or "—"
-        lines.append(f"{key.name.ljust(width)} = {shown}  ({settings.sources[key.name]})")
+        # Values and sources (a file's path) come from files and the environment: shown
+        # without the control characters a terminal would obey.
+        source = safe.printable(settings.sources[key.name])
+        lines.append(f"{key.name.ljust(width)} = {safe.printable(shown)}  ({source})")
     return lines

@@ -98,6 +98,17 @@ def test_describe_lists_every_key_with_its_source(tmp_path: Path) -> None:
     assert "= 90" in timeout and str(config) in timeout
 
 
+def test_describe_shows_no_terminal_escape_from_a_file_or_the_environment(tmp_path: Path) -> None:
+    folder = tmp_path / "re\x1b]0;pris\x07çus\x1b[2J"
+    config = write(tmp_path / "c.toml", f"receipt_folders = [{json.dumps(str(folder))}]\n")
+    settings = load_settings(config_file=config, environ={})
+    lines = describe(settings)
+    shown = next(line for line in lines if line.startswith("receipt_folders"))
+    assert "\x1b" not in "\n".join(lines) and "\x07" not in shown
+    assert "re]0;prisçus[2J" in shown  # the rest of the name, literally
+    assert settings.receipt_folders() == (folder,)  # the value itself is kept as given
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mes_tui", *args],
