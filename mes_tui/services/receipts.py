@@ -15,6 +15,7 @@ import errno
 import os
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -304,11 +305,26 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+STALE_PART_SECONDS = 3600
+"""A temporary receipt file older than this was left by a process killed while writing it."""
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    """Delete the temporary files a killed process left behind (never a recent one: another
+    process may be writing it now). Only whole receipts ever get a visible name."""
+    limit = time.time() - STALE_PART_SECONDS
+    for part in folder.glob(".justificatif-*.part"):
+        with contextlib.suppress(OSError):
+            if part.is_file() and not part.is_symlink() and part.stat().st_mtime < limit:
+                part.unlink()
+
+
 def _write_new_file(folder: Path, decided_on: date, data: bytes) -> Path:
     """Write ``data`` to a temporary file in ``folder``, flush it to disk, then give it its
     final name (a hard link; else a rename over a freshly reserved name). Whatever fails,
     neither the temporary file nor the new name stays behind."""
     _ensure_private_folder(folder)
+    _remove_stale_parts(folder)
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".justificatif-", suffix=".part")
     temp = Path(temp_name)
     final: Path | None = None

@@ -8,6 +8,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -326,6 +327,21 @@ def test_a_crash_midway_leaves_nothing_behind(
     with pytest.raises(OSError, match="disque plein"):
         _write(folder)
     assert list(folder.iterdir()) == []
+
+
+def test_leftovers_of_a_killed_writer_are_removed_recent_ones_kept(folder: Path) -> None:
+    folder.mkdir(mode=0o700)
+    old = folder / ".justificatif-killed.part"
+    old.write_bytes(b"%PDF-1.7 half")
+    hour_ago = time.time() - receipts.STALE_PART_SECONDS - 60
+    os.utime(old, (hour_ago, hour_ago))
+    busy = folder / ".justificatif-writing.part"  # another process, writing right now
+    busy.write_bytes(b"%PDF-1.7 being written")
+    kept = folder / "notes.part"  # not ours
+    kept.write_bytes(b"x")
+    os.utime(kept, (hour_ago, hour_ago))
+    receipt = _write(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([receipt.name, busy.name, kept.name])
 
 
 def test_without_hard_links_the_receipt_is_renamed_into_place(
