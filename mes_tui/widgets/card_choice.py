@@ -71,11 +71,14 @@ class CardTypeChoice(Widget, can_focus=True):
 
     def __init__(self, value: str | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._width = 0
+        """The content width of the last layout (0 before the first)."""
         self.set_reactive(CardTypeChoice.value, value)
         if value in _CARDS:
             self.set_reactive(CardTypeChoice.pointed, _CARDS.index(value))
 
-    def render(self) -> Content:
+    def _rows(self, width: int) -> list[str]:
+        """The two cards side by side, or one above the other when ``width`` is too narrow."""
         cards = [
             _card_lines(
                 kind,
@@ -84,14 +87,25 @@ class CardTypeChoice(Widget, can_focus=True):
             )
             for i, kind in enumerate(_CARDS)
         ]
-        if self.size.width and self.size.width < 2 * CARD_WIDTH + 2:
-            rows = cards[0] + cards[1]
-        else:
-            rows = [left + "  " + right for left, right in zip(cards[0], cards[1], strict=True)]
-        return Content("\n".join(rows))
+        if width and width < 2 * CARD_WIDTH + 2:
+            return cards[0] + cards[1]
+        return [left + "  " + right for left, right in zip(cards[0], cards[1], strict=True)]
+
+    def render(self) -> Content:
+        # The width comes from the last resize: asking for ``self.size`` here would make
+        # Textual lay the whole screen out again from inside its layout.
+        return Content("\n".join(self._rows(self._width)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self.refresh(layout=True)
 
     def get_content_width(self, container: object, viewport: object) -> int:
         return 2 * CARD_WIDTH + 2
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return len(self._rows(width))
 
     def on_key(self, event: events.Key) -> None:
         # Handled here rather than by bindings, so that a key is done with before the next
