@@ -61,6 +61,8 @@ class ChoiceList(Widget, can_focus=True):
         self, options: Sequence[Option], value: str | None = None, *, id: str | None = None
     ) -> None:
         super().__init__(id=id)
+        self._width = 0
+        """The content width of the last layout (0 before the first)."""
         self.options = list(options)
         self.set_reactive(ChoiceList.value, value)
         values = [o.value for o in self.options]
@@ -70,7 +72,7 @@ class ChoiceList(Widget, can_focus=True):
     def _lines(self, width: int | None = None) -> list[tuple[int, str]]:
         """(option index, text) for every rendered line, wrapped to ``width`` with the
         continuation lines indented under the option's title."""
-        width = width or self.content_size.width or 80
+        width = width or self._width or 80
         indent = " " * 8
         lines: list[tuple[int, str]] = []
         for i, option in enumerate(self.options):
@@ -87,7 +89,15 @@ class ChoiceList(Widget, can_focus=True):
         return lines
 
     def render(self) -> Content:
+        # The width comes from the last resize: asking for the size here would make Textual
+        # lay the whole screen out again from inside its layout.
         return Content("\n".join(text for _, text in self._lines()))
+
+    def on_resize(self) -> None:
+        width = self.content_size.width
+        if width != self._width:
+            self._width = width
+            self.refresh(layout=True)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return len(self._lines(width))

@@ -79,12 +79,22 @@ async def wait_for_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> 
     return pilot.app.screen
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let running service calls finish and their results reach the screen."""
-    await wait_for(pilot, lambda: not getattr(pilot.app.screen, "busy", False))
+async def settle(pilot: Pilot[Any], timeout: float = 10) -> None:
+    """Let running service calls finish and their results reach the screen: until the screen
+    on top, its focus and what it shows stay the same across a pause (a fixed number of
+    pauses is not enough on a loaded machine)."""
+    await wait_for(pilot, lambda: not getattr(pilot.app.screen, "busy", False), timeout)
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    deadline = time.monotonic() + timeout
+    previous: tuple[object, ...] | None = None
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        app = pilot.app
+        now = (app.screen, app.screen.focused, screen_text(app), len(app.screen_stack))
+        if now == previous and now[2].strip():
+            return
+        previous = now
+    raise AssertionError("the screen did not settle in time")
 
 
 def screen_text(app: Any) -> str:

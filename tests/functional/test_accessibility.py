@@ -18,12 +18,8 @@ from mes_tui.screens.welcome import WelcomeScreen
 from mes_tui.widgets.choice_list import ChoiceList
 from mes_tui.widgets.controls import Tick
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
+from tests.functional.journey_helpers import settle
 from tests.screen_text import screen_lines, screen_text
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.pause()
 
 
 async def at_decision(app: MesApp, service, pilot) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from mes_tui.services.clock import FakeClock
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import until_pressable, wait_for
+from tests.functional.journey_helpers import settle, until_pressable, wait_for
 
 MARTINE_EMAIL = "dlfr-cn5-tma-support-cobra@atos.net"
 SIZE = (80, 24)
@@ -42,13 +42,6 @@ def static_text(app: MesApp, selector: str) -> str:
 def field_error(app: MesApp, field_id: str) -> str:
     form_field = app.screen.query_one(f"#{field_id}", FormField)
     return str(form_field.query_one(".field-error", Static).render())
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let service workers finish and their results reach the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def open_contacts(app: MesApp, service: MesService, pilot: Pilot[None]) -> None:

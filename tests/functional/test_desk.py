@@ -14,15 +14,10 @@ from mes_tui.screens.confirm import ConfirmScreen
 from mes_tui.screens.idle import IdleScreen
 from mes_tui.screens.welcome import WelcomeScreen
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import wait_for, wait_for_screen
+from tests.functional.journey_helpers import settle, wait_for, wait_for_screen
 from tests.screen_text import screen_text
 
 TRACES = ("Martine", "LEGUELLEC", "Leguellec", MARTINE_NIR, "1 16 30 44", MARTINE_CODE, "dlfr-cn5")
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.pause()
 
 
 def everything_visible_or_kept(app: MesApp) -> str:

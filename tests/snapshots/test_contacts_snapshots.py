@@ -17,6 +17,7 @@ from mes_tui.models import CardType, Channel
 from mes_tui.screens.contacts import ContactEditScreen, OtpScreen
 from mes_tui.services import open_service
 from mes_tui.services.clock import FakeClock
+from tests.functional.journey_helpers import settle
 
 MARTINE_NIR = "116304403801618"
 MARTINE_CODE = "HuqZF3KXCz8k"
@@ -33,12 +34,6 @@ def app(data_dir: Path) -> MesApp:
         MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
     )
     return app
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def test_contacts_summary(app: MesApp, snap_compare: Any) -> None:

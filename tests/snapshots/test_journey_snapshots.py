@@ -23,6 +23,7 @@ from mes_tui.preferences import Preferences
 from mes_tui.screens.new_code import CodeDeliveryScreen, CodeRequest
 from mes_tui.services import SimulatedService, open_service
 from mes_tui.services.clock import FakeClock
+from tests.functional.journey_helpers import settle
 
 MARTINE_NIR = "116304403801618"
 MARTINE_CODE = "HuqZF3KXCz8k"
@@ -44,12 +45,6 @@ def app(service: SimulatedService) -> MesApp:
         show_messages=False,
         preferences=Preferences(calm=True, show_messages=False),
     )
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(3):
-        await pilot.pause()
 
 
 async def identification(pilot: Pilot[Any]) -> None:
