@@ -579,23 +579,23 @@ class SimulatedService:
         nir = _field("nir", normalize_nir, nir)
         target = self._receipt_target(folder)
 
-        def claim(conn: sqlite3.Connection) -> _Person:
+        def available(conn: sqlite3.Connection) -> _Person:
             person = _require_person(conn, nir)
-            claimed = conn.execute(
-                "UPDATE people SET receipt_available = 0 "
-                "WHERE id = ? AND status = ? AND receipt_available = 1",
-                (person.id, Status.OPPOSEE.value),
-            ).rowcount
-            if claimed == 0:
+            row = conn.execute(
+                "SELECT receipt_available FROM people WHERE id = ?", (person.id,)
+            ).fetchone()
+            if person.status is not Status.OPPOSEE or not row["receipt_available"]:
                 raise ReceiptUnavailable()
             return person
 
-        # Claimed first, so that two sessions cannot both save it; given back if writing fails.
-        person = self.storage.write(claim)
+        person = self.storage.read(available)
         decided_on = person.decided_on
         assert decided_on is not None  # every opposition is dated
         from mes_tui.services.receipts import folder_problem, write_receipt
 
+        # Written first, then claimed: a session killed in between leaves a whole receipt in
+        # the folder and the receipt still available, never a receipt lost. Two sessions
+        # saving at once both write; the one that does not get the claim removes its file.
         try:
             path = write_receipt(
                 target,
@@ -605,22 +605,29 @@ class SimulatedService:
                 decided_on=decided_on,
                 now=self.clock.now(),
             )
-        except BaseException as error:
-            # Whatever failed, the receipt was not written: it stays available.
-            self.storage.write(
-                lambda conn: conn.execute(
-                    "UPDATE people SET receipt_available = 1 "
-                    "WHERE id = ? AND status = ? AND decided_on = ?",
-                    (person.id, Status.OPPOSEE.value, day(decided_on)),
-                )
-            )
-            if isinstance(error, OSError):
-                reason = folder_problem(error)
-            elif isinstance(error, ValueError):  # a NUL byte, or a name the system cannot encode
-                reason = t.RECEIPT_FOLDER_NAME
-            else:
-                raise
+        except OSError as error:
+            reason = folder_problem(error)
             raise InvalidInput("folder", t.RECEIPT_FOLDER.format(reason=reason)) from None
+        except ValueError:  # a NUL byte, or a name the system cannot encode
+            raise InvalidInput(
+                "folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME)
+            ) from None
+
+        def claim(conn: sqlite3.Connection) -> int:
+            return conn.execute(
+                "UPDATE people SET receipt_available = 0 "
+                "WHERE id = ? AND status = ? AND decided_on = ? AND receipt_available = 1",
+                (person.id, Status.OPPOSEE.value, day(decided_on)),
+            ).rowcount
+
+        try:
+            claimed = self.storage.write(claim)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        if claimed == 0:
+            path.unlink(missing_ok=True)
+            raise ReceiptUnavailable()
         log.info("justificatif d'opposition enregistré")
         return path
 

@@ -98,6 +98,7 @@ DRIVER = textwrap.dedent(
                     say("D", nir, "opposee")
                 elif person.status is Status.OPPOSEE:
                     try:
+                        say("S", nir)
                         say("R", str(service.save_receipt(nir)))
                     except ServiceError:
                         pass
@@ -289,12 +290,18 @@ def test_kill_9_while_a_receipt_is_written_leaves_no_visible_partial_pdf(
 ) -> None:
     lines = Driver(driver, data_dir, fault=fault).wait_for_death()
     assert not written_receipts(lines)
-    # It died in save_receipt, right after the first opposition was committed.
-    assert lines[-1].startswith("D ") and lines[-1].endswith(" opposee")
+    # It died in save_receipt ("S"), after the first opposition was committed.
+    assert lines[-1].startswith("S ")
+    assert any(line.startswith("D ") and line.endswith(" opposee") for line in lines)
     check_registry(data_dir)
     folder = data_dir / "justificatifs"
     visible = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
     assert visible == []
     hidden = [p.name for p in folder.iterdir() if p.name.startswith(".")]
     assert len(hidden) <= 1 and all(name.endswith(".part") for name in hidden)
+    check_receipts(data_dir, set())
+    # Not lost: a receipt is claimed only once written, so the person can still save it.
+    nir = lines[-1].split()[1]  # the person whose receipt was being written
+    saved = open_service(data_dir).save_receipt(nir)
+    assert saved.parent == folder and saved.exists()
     check_receipts(data_dir, set())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mes_tui.models import Status
-from mes_tui.services import SimulatedService
+from mes_tui.services import SimulatedService, open_service
 from mes_tui.services import demo as d
 from mes_tui.services.errors import InvalidInput, ReceiptUnavailable
 from tests.unit.conftest import MARTINE
@@ -77,3 +77,28 @@ def test_receipt_folder_must_be_absolute_and_allowed(tmp_path: Path) -> None:
     # Refused before anything was claimed: the receipt can still be saved where allowed.
     written = service.save_receipt("116304403801618", allowed / "mars")
     assert written.parent == allowed / "mars" and written.exists()
+
+
+def test_two_sessions_saving_at_once_give_one_receipt(
+    service: SimulatedService, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mes_tui.services import receipts
+
+    other = open_service(data_dir, clock=service.clock)
+    written = receipts.write_receipt
+    inner: list[Path] = []
+    calls: list[int] = []
+
+    def write_while_the_other_session_saves(folder: Path, **details: object) -> Path:
+        calls.append(1)
+        path = written(folder, **details)  # type: ignore[arg-type]
+        if len(calls) == 1:  # the other session saves between this write and its claim
+            inner.append(other.save_receipt(MARTINE))
+        return path
+
+    monkeypatch.setattr(receipts, "write_receipt", write_while_the_other_session_saves)
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    with pytest.raises(ReceiptUnavailable):
+        service.save_receipt(MARTINE)
+    # The other session's receipt is the only one; the loser removed its own file.
+    assert [p.name for p in inner[0].parent.iterdir()] == [inner[0].name]
