@@ -311,6 +311,26 @@ class PlainRunner:
             default=answers.get("serial"),
         )
 
+    def _nir_question(
+        self, label: str, normalize: Callable[[str], str], hint: str
+    ) -> Callable[[Answers], str]:
+        """The social security number (with or without its key), the previous answer offered
+        as the default, spaced as on the card."""
+        from mes_tui.models import format_nir
+
+        def ask(answers: Answers) -> str:
+            previous: str | None = answers.get("nir")
+            return self.ask.text(
+                label,
+                normalize,
+                hint=hint,
+                help_text=tident.NIR_HELP_TITLE + "\n" + tident.NIR_HELP,
+                default=previous,
+                default_shown=format_nir(previous) if previous else None,
+            )
+
+        return ask
+
     def _after_refusal(self, error: ServiceError, *, generate: bool) -> Refusal:
         """After the service refused a form: correct the answers, ask for a new code, or go
         back to the welcome menu (the only way out of a lockout)."""
@@ -333,7 +353,7 @@ class PlainRunner:
 
     # -- Je m'identifie -------------------------------------------------------------------
     def _identification_questions(self) -> list[Question]:
-        from mes_tui.models import format_nir, normalize_nir, normalize_provisional_code
+        from mes_tui.models import normalize_nir, normalize_provisional_code
 
         def code(_: Answers) -> str:
             return self.ask.text(
@@ -344,20 +364,9 @@ class PlainRunner:
                 secret=True,
             )
 
-        def nir(answers: Answers) -> str:
-            previous: str | None = answers.get("nir")
-            return self.ask.text(
-                tident.NIR_LABEL,
-                normalize_nir,
-                hint=tident.NIR_HINT,
-                help_text=tident.NIR_HELP_TITLE + "\n" + tident.NIR_HELP,
-                default=previous,
-                default_shown=format_nir(previous) if previous else None,
-            )
-
         return [
             ("code", code),
-            ("nir", nir),
+            ("nir", self._nir_question(tident.NIR_LABEL, normalize_nir, tident.NIR_HINT)),
             ("card_type", self._ask_card_type),
             ("serial", self._ask_serial),
         ]
@@ -413,18 +422,7 @@ class PlainRunner:
 
     # -- Je génère un nouveau code provisoire ------------------------------------------------
     def _new_code_questions(self) -> list[Question]:
-        from mes_tui.models import format_date, format_nir, normalize_nir_without_key
-
-        def nir(answers: Answers) -> str:
-            previous: str | None = answers.get("nir")
-            return self.ask.text(
-                tnew.NIR_LABEL,
-                normalize_nir_without_key,
-                hint=tnew.NIR_HINT,
-                help_text=tident.NIR_HELP_TITLE + "\n" + tident.NIR_HELP,
-                default=previous,
-                default_shown=format_nir(previous) if previous else None,
-            )
+        from mes_tui.models import format_date, normalize_nir_without_key
 
         def birth(answers: Answers) -> date:
             previous: date | None = answers.get("birth_date")
@@ -435,6 +433,7 @@ class PlainRunner:
                 default=format_date(previous) if previous else None,
             )
 
+        nir = self._nir_question(tnew.NIR_LABEL, normalize_nir_without_key, tnew.NIR_HINT)
         return [
             ("nir", nir),
             ("birth_date", birth),

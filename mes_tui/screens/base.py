@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-BUSY_SHOWN_AFTER = presenters.BUSY_SHOWN_AFTER
-
 
 class TopBar(Static):
     """The service name, always at the top."""
@@ -193,7 +191,7 @@ class StepScreen(Screen[None]):
             timer.stop()
             self._busy_timer = None
         if busy:
-            self._busy_timer = self.set_timer(BUSY_SHOWN_AFTER, self._show_busy)
+            self._busy_timer = self.set_timer(presenters.BUSY_SHOWN_AFTER, self._show_busy)
         else:
             self._show_busy(shown=False)
 

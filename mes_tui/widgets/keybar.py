@@ -34,7 +34,6 @@ class KeyBar(Static):
 
     def __init__(self) -> None:
         super().__init__("", markup=False)
-        self._shown: tuple[tuple[str, str], ...] = ()
         self._pairs: list[tuple[str, str, DOMNode, str]] = []
         self._drawn_width = 0
         # (first column, end column, node, action) of each key drawn, for clicks.
@@ -63,10 +62,8 @@ class KeyBar(Static):
             seen_actions.add(binding.action)
             key = self.app.get_key_display(binding)
             pairs.append((key, binding.description, node, binding.action))
-        shown = tuple((key, description) for key, description, _, _ in pairs)
-        if shown == self._shown:
+        if [p[:2] for p in pairs] == [p[:2] for p in self._pairs]:
             return
-        self._shown = shown
         self._pairs = pairs
         self._draw()
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,7 +22,7 @@ from mes_tui.widgets.fields import ErrorSummary, FormField
 from mes_tui.widgets.password import PasswordChecklist
 from mes_tui.widgets.profiles import ProfileList, ProfileRow
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import until_pressable
+from tests.functional.journey_helpers import until_pressable, wait_for
 
 GOOD_PASSWORD = "Vert&Olive2024"
 SIZE = (80, 24)
@@ -34,16 +31,6 @@ SIZE = (80, 24)
 def text_of(widget: Static) -> str:
     content = widget.visual
     return content.plain if isinstance(content, Content) else str(content)
-
-
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10) -> None:
-    """Let the app run (workers included) until ``condition`` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
-        await asyncio.sleep(0.01)
 
 
 async def open_credentials(app: MesApp, service: Any, pilot: Pilot[Any]) -> CredentialsScreen:

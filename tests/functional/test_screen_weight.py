@@ -26,13 +26,7 @@ from tests.functional.journey_helpers import (
     wait_for,
     wait_for_screen,
 )
-
-
-async def open_identification(pilot: Any) -> IdentificationScreen:
-    await wait_for_screen(pilot, WelcomeScreen)
-    await pilot.press("enter")
-    screen: IdentificationScreen = await wait_for_screen(pilot, IdentificationScreen)
-    return screen
+from tests.functional.test_identification import open_identification
 
 
 def widget_count(screen: Any) -> int:
@@ -164,10 +158,10 @@ async def test_label_and_hint_are_one_line_pair(app: MesApp) -> None:
 async def test_a_quick_answer_does_not_flash_the_progress_line(
     app: MesApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mes_tui.screens import base
+    from mes_tui import presenters
     from mes_tui.screens.decision import DecisionScreen
 
-    monkeypatch.setattr(base, "BUSY_SHOWN_AFTER", 30.0)  # every answer is "quick"
+    monkeypatch.setattr(presenters, "BUSY_SHOWN_AFTER", 30.0)  # every answer is "quick"
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_identification(pilot)
         calls: list[bool] = []
