@@ -102,7 +102,7 @@ SUGGESTIONS = 3
 _PERSON_COLUMNS = (
     "id, nir, first_name, last_name, birth_date, card_type, card_serial, email, mobile, status, "
     "decided_on, identifier, password_hash, provisional_code_hash, code_requests_day, "
-    "code_requests_count"
+    "code_requests_count, receipt_available"
 )
 
 
@@ -127,6 +127,7 @@ class _Person:
     provisional_code_hash: str | None
     code_requests_day: str
     code_requests_count: int
+    receipt_available: bool
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> _Person:
@@ -147,6 +148,7 @@ class _Person:
             provisional_code_hash=row["provisional_code_hash"],
             code_requests_day=str(row["code_requests_day"]),
             code_requests_count=int(row["code_requests_count"]),
+            receipt_available=bool(row["receipt_available"]),
         )
 
     @property
@@ -581,10 +583,7 @@ class SimulatedService:
 
         def available(conn: sqlite3.Connection) -> _Person:
             person = _require_person(conn, nir)
-            row = conn.execute(
-                "SELECT receipt_available FROM people WHERE id = ?", (person.id,)
-            ).fetchone()
-            if person.status is not Status.OPPOSEE or not row["receipt_available"]:
+            if person.status is not Status.OPPOSEE or not person.receipt_available:
                 raise ReceiptUnavailable()
             return person
 
