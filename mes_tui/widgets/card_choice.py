@@ -14,10 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from mes_tui.texts import vitale as t
-from mes_tui.widgets.controls import follow_cursor
+from mes_tui.widgets.controls import WidthAware, follow_cursor
 
 CARD_WIDTH = 36
 _CARDS = ("sans_photo", "avec_photo")
@@ -38,7 +37,7 @@ def _card_lines(kind: str, *, selected: bool, pointed: bool) -> list[str]:
     return lines
 
 
-class CardTypeChoice(Widget, can_focus=True):
+class CardTypeChoice(WidthAware, can_focus=True):
     """Choose "sans photo" or "avec photo"; ``value`` is ``None`` until the person chooses."""
 
     DEFAULT_CSS = """
@@ -71,8 +70,6 @@ class CardTypeChoice(Widget, can_focus=True):
 
     def __init__(self, value: str | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._width = 0
-        """The content width of the last layout (0 before the first)."""
         self.set_reactive(CardTypeChoice.value, value)
         if value in _CARDS:
             self.set_reactive(CardTypeChoice.pointed, _CARDS.index(value))
@@ -92,14 +89,7 @@ class CardTypeChoice(Widget, can_focus=True):
         return [left + "  " + right for left, right in zip(cards[0], cards[1], strict=True)]
 
     def render(self) -> Content:
-        # The width comes from the last resize: asking for ``self.size`` here would make
-        # Textual lay the whole screen out again from inside its layout.
-        return Content("\n".join(self._rows(self._width)))
-
-    def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._width:
-            self._width = event.size.width
-            self.refresh(layout=True)
+        return Content("\n".join(self._rows(self.laid_out_width)))
 
     def get_content_width(self, container: object, viewport: object) -> int:
         return 2 * CARD_WIDTH + 2

@@ -17,11 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
-from mes_tui.widgets.controls import follow_cursor
+from mes_tui.widgets.controls import WidthAware, follow_cursor
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Option:
     description: str = ""
 
 
-class ChoiceList(Widget, can_focus=True):
+class ChoiceList(WidthAware, can_focus=True):
     DEFAULT_CSS = """
     ChoiceList { height: auto; padding: 0 1; border: round $border-blurred; }
     ChoiceList:focus { border: round $border; }
@@ -61,8 +60,6 @@ class ChoiceList(Widget, can_focus=True):
         self, options: Sequence[Option], value: str | None = None, *, id: str | None = None
     ) -> None:
         super().__init__(id=id)
-        self._width = 0
-        """The content width of the last layout (0 before the first)."""
         self.options = list(options)
         self.set_reactive(ChoiceList.value, value)
         values = [o.value for o in self.options]
@@ -72,7 +69,7 @@ class ChoiceList(Widget, can_focus=True):
     def _lines(self, width: int | None = None) -> list[tuple[int, str]]:
         """(option index, text) for every rendered line, wrapped to ``width`` with the
         continuation lines indented under the option's title."""
-        width = width or self._width or 80
+        width = width or self.laid_out_width or 80
         indent = " " * 8
         lines: list[tuple[int, str]] = []
         for i, option in enumerate(self.options):
@@ -89,15 +86,7 @@ class ChoiceList(Widget, can_focus=True):
         return lines
 
     def render(self) -> Content:
-        # The width comes from the last resize: asking for the size here would make Textual
-        # lay the whole screen out again from inside its layout.
         return Content("\n".join(text for _, text in self._lines()))
-
-    def on_resize(self) -> None:
-        width = self.content_size.width
-        if width != self._width:
-            self._width = width
-            self.refresh(layout=True)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return len(self._lines(width))

@@ -28,6 +28,24 @@ FOCUS_LEFT = ">"
 FOCUS_RIGHT = "<"
 
 
+class WidthAware(Widget):
+    """A widget whose lines depend on its width (wrapped text, cards side by side or stacked).
+
+    It renders for ``laid_out_width``, the content width of its last layout, kept at each
+    resize: asking for its size while rendering would make Textual lay the whole screen out
+    again from inside its layout. 0 before the first layout."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.laid_out_width = 0
+
+    def on_resize(self) -> None:
+        width = self.content_size.width
+        if width != self.laid_out_width:
+            self.laid_out_width = width
+            self.refresh(layout=True)
+
+
 class ActionButton(Button):
     """A one-line button: ``[ Continuer ]``; focused ``[>Continuer<]``; disabled
     ``[ (Continuer) ]``."""
