@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from mes_tui.screens.info import InfoScreen
 from mes_tui.texts import keys as t
 from mes_tui.texts import ui
 from mes_tui.widgets.controls import ActionButton
@@ -23,8 +19,7 @@ def keys_table() -> str:
     return "\n".join(f"{key.ljust(width)}  {action}" for key, action in t.KEYS)
 
 
-class KeysScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", ui.CLOSE, id="close")]
+class KeysScreen(InfoScreen):
     DEFAULT_CSS = """
     KeysScreen { align: center middle; }
     KeysScreen > Vertical {
@@ -43,10 +38,3 @@ class KeysScreen(ModalScreen[None]):
                 yield Static(Content(keys_table()), id="keys")
             yield ActionButton(ui.CLOSE, id="close")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#close").focus()
-
-    @on(ActionButton.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)

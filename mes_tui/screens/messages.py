@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from mes_tui.screens.info import InfoScreen
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 from mes_tui.widgets.controls import ActionButton
@@ -33,8 +31,7 @@ def describe(message: OutboxMessage) -> str:
     return "\n".join(lines)
 
 
-class MessagesScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", t.CLOSE, id="close")]
+class MessagesScreen(InfoScreen):
     DEFAULT_CSS = """
     MessagesScreen { align: center middle; }
     MessagesScreen > Vertical {
@@ -58,10 +55,3 @@ class MessagesScreen(ModalScreen[None]):
                     yield Static(Content(describe(message)), classes="message")
             yield ActionButton(t.CLOSE, id="close")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#close").focus()
-
-    @on(ActionButton.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mes_tui.paths import asset_path
+from mes_tui.screens.info import InfoScreen
 from mes_tui.texts import ui as t
 from mes_tui.widgets.controls import ActionButton
 from mes_tui.widgets.keybar import KeyBar
 
 
-class ReadingScreen(ModalScreen[None]):
+class ReadingScreen(InfoScreen):
     """Shows an asset text; the body scrolls with the arrow keys and Page Up / Page Down."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", t.CLOSE, id="close"),
-    ]
+    FIRST_FOCUS = "#reading-body"
+
     DEFAULT_CSS = """
     ReadingScreen { align: center middle; }
     ReadingScreen > Vertical {
@@ -46,10 +41,3 @@ class ReadingScreen(ModalScreen[None]):
                 yield Static(Content(text))
             yield ActionButton(t.CLOSE, id="close")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#reading-body").focus()
-
-    @on(ActionButton.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)
