@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 
@@ -91,8 +92,10 @@ class CardTypeChoice(WidthAware, can_focus=True):
     def render(self) -> Content:
         return Content("\n".join(self._rows(self.laid_out_width)))
 
-    def get_content_width(self, container: object, viewport: object) -> int:
-        return 2 * CARD_WIDTH + 2
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        # Side by side where they fit, else one card wide: the cards are then stacked.
+        side_by_side = 2 * CARD_WIDTH + 2
+        return side_by_side if container.width >= side_by_side else CARD_WIDTH
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return len(self._rows(width))

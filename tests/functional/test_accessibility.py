@@ -296,6 +296,32 @@ async def test_every_screen_fits_80x24_and_60x20(service) -> None:  # type: igno
                 await _every_focusable_in_view(app, pilot)
 
 
+async def test_vitale_cards_stack_whole_when_the_terminal_is_narrow(app: MesApp) -> None:
+    from mes_tui.widgets.card_choice import CardTypeChoice
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.start_journey(journey.Branch.ACTIVATION, journey.Step.IDENTIFY)
+        await settle(pilot)
+        card = app.screen.query_one("#card", CardTypeChoice)
+        card.focus()
+        await settle(pilot)
+        side_by_side = [line for line in screen_lines(app) if "avec photo" in line]
+        assert side_by_side and "sans photo" in side_by_side[0]  # one row, both cards
+        for width in (60, 80, 60):
+            await pilot.resize_terminal(width, 20)
+            await settle(pilot)
+            body = app.screen.query_one("#body").content_region
+            assert card.region.right <= body.right, (width, card.region, body)
+            drawn = card.render().plain.splitlines()  # all of it, on screen or below
+            avec = next(line for line in drawn if "│     avec photo" in line)
+            if width == 60:  # one card a row, each closed by its right border
+                assert avec.rstrip().endswith("│") and len(drawn) == 12
+                assert not any("sans photo" in line and "avec photo" in line for line in drawn)
+            else:
+                assert "sans photo" in avec and len(drawn) == 6
+
+
 async def test_resizing_keeps_what_was_typed(app: MesApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
