@@ -24,6 +24,10 @@ def normalize_email(value: object) -> str:
         result = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         reject("email_invalid", t.EMAIL_INVALID)
+    if not result.normalized.isascii():
+        # A domain with accents (IDN) is valid, but may stand for another one that looks the
+        # same, and not every mail system delivers to it: refused like an accented local part.
+        reject("email_invalid", t.EMAIL_INVALID)
     return str(result.normalized)
 
 

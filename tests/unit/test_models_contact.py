@@ -57,6 +57,8 @@ def test_email_is_normalized(typed: str, expected: str) -> None:
         "jean@example",
         "jean@localhost",
         "jéan@example.fr",  # non-ASCII local part: not deliverable everywhere
+        "a@âb.fr",  # non-ASCII domain: the same, and may look like another domain
+        "jean@exаmple.fr",  # a Cyrillic "а" in the domain
         "Jean <jean@example.fr>",
         "jean@example.fr\x00",
     ],
