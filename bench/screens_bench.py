@@ -133,9 +133,10 @@ async def _journeys(count: int, think: float) -> list[dict[str, list[float]]]:
     from mes_tui.app import MesApp
 
     rec = Recorder(MesApp, think)
-    # As the command line starts it (tune_memory: see mes_tui/memory.py; an older copy
-    # measured with --also may not have it).
-    tuned = {"tune_memory": True} if "tune_memory" in inspect.signature(MesApp).parameters else {}
+    # As the command line starts it (tune_memory: see mes_tui/memory.py; build_ahead: see
+    # MesApp.build_screens_ahead; an older copy measured with --also may not have them).
+    accepted = inspect.signature(MesApp).parameters
+    tuned = {name: True for name in ("tune_memory", "build_ahead") if name in accepted}
     app = MesApp(data_dir=Path(os.environ["MES_TUI_DATA_DIR"]), show_messages=False, **tuned)
     results: list[dict[str, list[float]]] = []
     async with app.run_test(size=(80, 24)) as rec.pilot:

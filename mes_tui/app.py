@@ -8,18 +8,22 @@ import contextlib
 import importlib
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.geometry import Offset
 from textual.screen import Screen
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Input
 
 from mes_tui import journey, memory
 from mes_tui.preferences import Preferences
+from mes_tui.screens.base import StepScreen
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 
@@ -65,10 +69,10 @@ class MesApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", t.KEY_QUIT, id="quit", priority=True),
         # At the app, so that the focus moves before the next key is routed (see on_event).
-        Binding("tab", "focus_next", t.KEY_NEXT_FIELD, id="focus_next", show=False, priority=True),
+        Binding("tab", "next_field", t.KEY_NEXT_FIELD, id="focus_next", show=False, priority=True),
         Binding(
             "shift+tab",
-            "focus_previous",
+            "previous_field",
             t.KEY_PREVIOUS_FIELD,
             id="focus_previous",
             show=False,
@@ -94,12 +98,17 @@ class MesApp(App[None]):
         idle_countdown: int = 30,
         receipt_folders: tuple[Path, ...] = (),
         tune_memory: bool = False,
+        build_ahead: bool = False,
     ) -> None:
         super().__init__()
         self.tune_memory = tune_memory
-        self._screen_changes = 0
         """Collect and freeze what start-up left once the welcome screen is painted
         (``mes_tui.memory``): for a process that runs the app alone, not for tests."""
+        self.build_ahead = build_ahead
+        """Build the screens a step may lead to while the person reads or types there
+        (``StepScreen.AHEAD``), so that they show without waiting for their widgets."""
+        self._ahead: dict[journey.Step, StepScreen] = {}
+        self._screen_changes = 0
         self._data_dir = data_dir
         self._service = service
         self._service_lock = threading.Lock()
@@ -142,6 +151,15 @@ class MesApp(App[None]):
         return WelcomeScreen()
 
     def make_screen(self, step: journey.Step) -> Screen[Any]:
+        """The screen of ``step``: the one built ahead if it still fits the session, else a
+        new one."""
+        ahead = self._ahead.pop(step, None)
+        if ahead is not None:
+            if self._fits(ahead, self.session.branch):
+                if ahead.is_mounted:  # else its on_mount does it
+                    ahead.show_person()
+                return ahead
+            ahead.remove()
         module_name, _, class_name = _SCREENS[step].partition(":")
         screen_class = getattr(importlib.import_module(module_name), class_name)
         screen: Screen[Any] = screen_class()
@@ -158,18 +176,74 @@ class MesApp(App[None]):
             self.pop_screen()
         self.push_screen(self.make_screen(step))
 
+    async def build_screens_ahead(self) -> None:
+        """Build, off screen, the steps the current one may lead to (``StepScreen.AHEAD``):
+        composing and mounting a screen's widgets is most of the time a screen change takes
+        (BENCHMARKS.md), done here while the person reads or types instead of after their
+        Enter. A screen built ahead is used only if the session still holds what it was built
+        from; it is dropped with the person (``wipe``) or when the settings change."""
+        current = self.screen
+        if not isinstance(current, StepScreen):
+            return
+        built_now: list[Widget] = []
+        for step, branch in current.AHEAD:
+            built = self._ahead.pop(step, None)
+            if built is not None:
+                if self._fits(built, branch):
+                    self._ahead[step] = built
+                    continue
+                built.remove()
+            module_name, _, class_name = _SCREENS[step].partition(":")
+            screen = getattr(importlib.import_module(module_name), class_name)()
+            screen.branch = branch
+            screen.styled_ahead = True
+            self._ahead[step] = screen
+            # Textual mounts a screen only when it is shown; this is how it does it (no public
+            # way yet; tests/functional/test_ahead.py fails if that changes).
+            built_now += self._register(self, screen)
+        await AwaitMount(current, built_now)
+
+    def built_ahead(self, step: journey.Step) -> StepScreen | None:
+        """The screen built ahead for ``step``, if there is one (not yet shown)."""
+        return self._ahead.get(step)
+
+    @staticmethod
+    def _fits(screen: StepScreen, branch: journey.Branch) -> bool:
+        """True if ``screen`` shows what a new screen for ``branch`` would show now."""
+        return screen.branch == branch and screen.built_for in (
+            None,  # not composed yet: it will be, from the session as it is then
+            screen.session_key(),
+        )
+
+    def watch_app_focus(self) -> None:
+        # Widgets look different when the terminal has focus: the screens built ahead were
+        # styled for the other case, so they are styled again when shown.
+        for screen in self._ahead.values():
+            screen.styled_ahead = False
+
+    def forget_screens_ahead(self) -> None:
+        for screen in self._ahead.values():
+            screen.remove()
+        self._ahead.clear()
+
     def start_journey(self, branch: journey.Branch, step: journey.Step) -> None:
         self.session.branch = branch
         self.goto(step)
         self.call_after_refresh(self.warm_up, _ON_JOURNEY_START, open_service=True)
 
     def warm_up(
-        self, modules: tuple[str, ...], *, open_service: bool = False, settle: bool = False
+        self,
+        modules: tuple[str, ...],
+        *,
+        open_service: bool = False,
+        settle: bool = False,
+        then: Callable[[], object] | None = None,
     ) -> None:
         """Import ``modules`` (and open the back office) in a background thread, once: work
         moved off the first paint and off the key presses. A failure is left for the real use
         to meet and report (a data folder that cannot be opened, say). ``settle``: then collect
-        and freeze what is alive (``memory.settle_after_start``)."""
+        and freeze what is alive (``memory.settle_after_start``). ``then``: called on the event
+        loop at the end."""
         if modules in self._warmed_up:
             return
         self._warmed_up.add(modules)
@@ -188,6 +262,9 @@ class MesApp(App[None]):
                 pass
             if settle and len(self.screen_stack) == 1:  # the person has not gone on yet
                 memory.settle_after_start()
+            if then is not None:
+                with contextlib.suppress(Exception):  # the app may be closing
+                    self.call_from_thread(then)
 
         threading.Thread(target=work, name="mes-tui-warm-up", daemon=True).start()
 
@@ -246,6 +323,7 @@ class MesApp(App[None]):
         self.session.wipe()
         self.clear_notifications()
         self.back_to_welcome()
+        self.forget_screens_ahead()
         memory.forget_render_caches()
         welcome = self.screen
         self.call_after_refresh(lambda: welcome.query_one("#start").focus())
@@ -264,20 +342,59 @@ class MesApp(App[None]):
         await super().on_event(event)
         if typed:
             target = self.focused or self.screen
-            self._key_landed = asyncio.Event()
-            # Runs once the target has handled everything it was sent before, this key included.
-            target.call_later(self._key_landed.set)
+            self._key_landed = asyncio.ensure_future(self._handled(target))
 
     async def _let_previous_key_land(self) -> None:
         """Textual routes each key to the widget focused when the key is read, through that
         widget's own queue. Keys read in one burst (typed fast, pasted, or held back by a slow
         link) could overtake one another across a focus change. So a key waits (bounded)
-        until the previous one has been handled by its widget; Tab and Shift+Tab are app
-        bindings, which move the focus before the next key is routed."""
+        until the previous one has been handled, with what it made the screen do (``_handled``);
+        Tab and Shift+Tab are app bindings, which move the focus before the next key is
+        routed."""
         landed = getattr(self, "_key_landed", None)
-        if landed is not None and not landed.is_set():
+        if landed is not None and not landed.done():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(landed.wait(), timeout=0.5)
+                await asyncio.wait_for(asyncio.shield(landed), timeout=0.5)
+
+    @staticmethod
+    async def _handled(target: DOMNode) -> None:
+        """Until ``target`` has handled the key just sent to it, and the messages that key made
+        it post have gone up to the screen and been handled on their way: a "1" that chooses
+        J'active shows the terms box (the screen does, on the choice's message) before the
+        Tab that follows looks for the next field."""
+        path = [target]
+        for node in target.ancestors_with_self:
+            if isinstance(node, App):
+                break
+            path.append(node)
+        for node in path:  # the target twice: the key, then what it posted
+            handled = asyncio.Event()
+            if node.call_later(handled.set):
+                await handled.wait()
+
+    async def action_next_field(self) -> None:
+        await self._until_laid_out()
+        self.screen.focus_next()
+
+    async def action_previous_field(self) -> None:
+        await self._until_laid_out()
+        self.screen.focus_previous()
+
+    async def _until_laid_out(self) -> None:
+        """Tab goes to the next field on screen: Textual orders fields by where they are
+        drawn. A field the last key made appear (the terms box, after "1") has no place yet
+        until the screen is laid out again, a frame later, and Tab would skip it: wait for
+        that layout (bounded)."""
+        screen = self.screen
+        if all(widget.size for widget in screen.focus_chain):
+            return
+        laid_out = asyncio.Event()
+        screen.screen_layout_refresh_signal.subscribe(self, lambda _: laid_out.set(), True)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(laid_out.wait(), timeout=0.2)
+        finally:
+            screen.screen_layout_refresh_signal.unsubscribe(self)
 
     def _check_idle(self) -> None:
         from mes_tui.screens.idle import IdleScreen
@@ -321,6 +438,7 @@ class MesApp(App[None]):
         if prefs is None:
             return
         self.prefs = prefs
+        self.forget_screens_ahead()  # built with the former theme and settings
         self.theme = prefs.theme
         self.show_messages = self.messages_allowed and prefs.show_messages
         self.animation_level = "none" if prefs.calm else "full"
@@ -337,22 +455,40 @@ class MesApp(App[None]):
         if self.idle_timeout > 0:
             self.set_interval(1, self._check_idle)
         # After the first paint; only the welcome screen is alive then.
-        self.call_after_refresh(self.warm_up, _AFTER_FIRST_PAINT, settle=self.tune_memory)
-        if self.tune_memory:
-            self.screen_change_signal.subscribe(self, self._collect_after_change)
+        # Then the screens Commencer leads to: built after the freeze, to be collectable.
+        self.call_after_refresh(
+            self.warm_up,
+            _AFTER_FIRST_PAINT,
+            settle=self.tune_memory,
+            then=self.use_idle_time if self.build_ahead else None,
+        )
+        if self.tune_memory or self.build_ahead:
+            self.screen_change_signal.subscribe(self, self._after_change)
 
-    def _collect_after_change(self, _screen: Screen[Any]) -> None:
+    def _after_change(self, _screen: Screen[Any]) -> None:
         """Once the new screen has been shown for a moment without a key, collect what the
-        screens left behind (``mes_tui.memory``); a later change or a key cancels it."""
+        screens left behind (``mes_tui.memory``) and build the next ones
+        (``build_screens_ahead``); a later change or a key puts it off."""
         self._screen_changes += 1
         change = self._screen_changes
 
-        def collect() -> None:
-            idle = time.monotonic() - self._last_activity >= memory.IDLE_DELAY
-            if change == self._screen_changes and idle:
-                memory.collect_when_idle()
+        async def when_idle() -> None:
+            if change != self._screen_changes:
+                return
+            if time.monotonic() - self._last_activity < memory.IDLE_DELAY:
+                self.set_timer(memory.IDLE_DELAY, when_idle)  # a key came: later
+                return
+            await self.use_idle_time()
 
-        self.set_timer(memory.IDLE_DELAY, collect)
+        self.set_timer(memory.IDLE_DELAY, when_idle)
+
+    async def use_idle_time(self) -> None:
+        """Build the next screens, then collect the garbage: the last screens' and what
+        building made, so that the next screen change finds little left to collect."""
+        if self.build_ahead:
+            await self.build_screens_ahead()
+        if self.tune_memory:
+            memory.collect_when_idle()
 
     def _apply_cursor_visibility(self) -> None:
         """Show a steady hardware cursor if asked (Textual hides it at start)."""

@@ -183,6 +183,7 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
         idle_countdown=settings["idle_countdown"],
         receipt_folders=settings.receipt_folders(),
         tune_memory=True,
+        build_ahead=True,
     )
     _exit_on_hangup(app)
     app.run()

@@ -7,11 +7,12 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -54,6 +55,17 @@ class StepScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", t.KEY_BACK, id="back"),
     ]
+    AHEAD: ClassVar[tuple[tuple[journey.Step, journey.Branch], ...]] = ()
+    """The steps this one may lead to, each on its branch: built ahead, while the person reads
+    or types here (``MesApp.build_ahead``), so that the next screen shows without waiting."""
+
+    branch: journey.Branch | None = None
+    """The journey the screen belongs to: given when it is built ahead, else the session's."""
+    built_for: tuple[object, ...] | None = None
+    """What the screen was composed from (``session_key``), once composed."""
+    styled_ahead = False
+    """Built ahead, and nothing that changes how widgets look (theme, terminal focus) has
+    changed since: its styles are those it would get when shown."""
 
     DEFAULT_CSS = """
     StepScreen #body { padding: 0 1; }
@@ -80,7 +92,7 @@ class StepScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar()
-        branch = self.session.branch
+        branch = self.branch = self.branch or self.session.branch
         pos = journey.position(self.STEP, branch) if self.SHOW_POSITION else None
         yield StepHeader(
             self.title_text(),
@@ -95,18 +107,40 @@ class StepScreen(Screen[None]):
             yield from self.compose_body()
         yield Static("", id="status", markup=False)
         yield KeyBar()
+        self.built_for = self.session_key()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def session_key(self) -> tuple[object, ...]:
+        """What of the session the screen's content comes from. A screen built ahead is shown
+        only if this is still what the session holds; else a new one is built."""
+        s = self.session
+        return (s.person, s.card_type, s.accepted_terms, s.identifier, s.notice)
+
+    def post_message(self, message: Message) -> bool:
+        # Textual styles a screen again each time it is pushed (ScreenResume), in case the
+        # app's look changed while it was away: for a screen built ahead, only if it did.
+        if isinstance(message, events.ScreenResume) and self.styled_ahead:
+            message.refresh_styles = False
+            self.styled_ahead = False
+        return super().post_message(message)
+
+    def show_person(self) -> None:
+        """Fill in what depends on the person identified, for a screen that was built before
+        the identification (see ``session_key``): from ``on_mount``, and again just before a
+        screen built ahead shows."""
 
     def on_mount(self) -> None:
         if self.mes_app.prefs.calm:
             for field in self.query(Input):
                 field.cursor_blink = False
-        self.call_after_refresh(self._focus_first)
+        if self.is_current:  # a screen built ahead places its focus when it first shows
+            self.call_after_refresh(self._focus_first)
 
     def on_screen_resume(self) -> None:
         # Focus comes back to where it was: so must the terminal cursor.
+        self.call_after_refresh(self._focus_first)
         self.call_after_refresh(self.mes_app.sync_cursor)
 
     def _focus_first(self) -> None:
@@ -241,7 +275,15 @@ class StepScreen(Screen[None]):
     def _finish(self, callback: Callable[[Any], Any], value: Any) -> None:
         self.set_busy(False)
         self.mes_app.collect_messages(value)
-        callback(value)
+        try:
+            callback(value)
+        except Exception as error:
+            # Raised back in the worker thread, it would be lost there, and the person left
+            # before a screen that does nothing: say it here (the type only, as above).
+            logging.getLogger("mes_tui").error(
+                "unexpected error after a service call: %s", type(error).__name__
+            )
+            self.show_refusal(t.UNEXPECTED_ERROR)
 
     def _default_refusal(self, error: Any) -> None:
         self.show_refusal(error.message)

@@ -65,6 +65,9 @@ class ContactsScreen(StepScreen):
         self._shown: PersonView | None = None
         """The person whose details the summary shows, to tell a change from an addition."""
 
+    def session_key(self) -> tuple[object, ...]:
+        return (self.session.person,)
+
     def compose_body(self) -> ComposeResult:
         yield Static(Content(t.INTRO), classes="intro")
         yield Static("", id="confirmation", classes="notice", markup=False)
@@ -78,7 +81,6 @@ class ContactsScreen(StepScreen):
             yield ActionButton(t.CONTINUE, id="continue", variant="primary")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.refresh_summary()
 
     def refresh_summary(self) -> None:

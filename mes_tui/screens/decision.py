@@ -23,26 +23,24 @@ OPPOSE = "oppose"
 class DecisionScreen(StepScreen):
     STEP = journey.Step.DECISION
     FIRST_FOCUS = "#decision"
+    AHEAD = (
+        (journey.Step.CONTACTS, journey.Branch.ACTIVATION),
+        (journey.Step.OPPOSE_CONFIRM, journey.Branch.OPPOSITION),
+    )
 
     DEFAULT_CSS = """
     DecisionScreen #terms-block { display: none; height: auto; }
     DecisionScreen.-activating #terms-block { display: block; }
     DecisionScreen .hello { text-style: bold; margin: 1 0 0 0; }
+    DecisionScreen #opposed-before { display: none; }
+    DecisionScreen #opposed-before.-shown { display: block; }
     """
 
     def compose_body(self) -> ComposeResult:
-        from mes_tui.models import Status, format_date
-
-        person = self.session.person
-        assert person is not None
-        name = safe.printable(person.greeting_name)
-        yield Static(Content(t.HELLO.format(name=name)), classes="hello")
-        if person.status is Status.OPPOSEE and person.decided_on is not None:
-            yield Static(
-                Content(t.OPPOSED_BEFORE.format(date=format_date(person.decided_on))),
-                classes="notice",
-                id="opposed-before",
-            )
+        # The person's name and past opposition are filled in by show_person: this screen is
+        # built while the person types their identification (AHEAD of Je m'identifie).
+        yield Static("", classes="hello", id="hello")
+        yield Static("", classes="notice", id="opposed-before")
         current = {
             journey.Branch.ACTIVATION: ACTIVATE if self.session.accepted_terms else None,
             journey.Branch.OPPOSITION: OPPOSE,
@@ -72,8 +70,27 @@ class DecisionScreen(StepScreen):
         with Horizontal(classes="actions"):
             yield ActionButton(t.CONTINUE, id="continue", variant="primary")
 
+    def session_key(self) -> tuple[object, ...]:
+        return (self.session.accepted_terms,)  # the person: see show_person
+
+    def show_person(self) -> None:
+        from mes_tui.models import Status, format_date
+
+        person = self.session.person
+        if person is None:  # built ahead: filled in just before it shows
+            return
+        name = safe.printable(person.greeting_name)
+        self.query_one("#hello", Static).update(Content(t.HELLO.format(name=name)))
+        opposed = self.query_one("#opposed-before", Static)
+        if person.status is Status.OPPOSEE and person.decided_on is not None:
+            opposed.update(Content(t.OPPOSED_BEFORE.format(date=format_date(person.decided_on))))
+            opposed.add_class("-shown")
+        else:
+            opposed.update("")
+            opposed.remove_class("-shown")
+
     def on_mount(self) -> None:
-        super().on_mount()
+        self.show_person()
         self.set_class(self.query_one("#decision", ChoiceList).value == ACTIVATE, "-activating")
 
     @on(ChoiceList.Changed, "#decision")

@@ -67,12 +67,13 @@ def card_checks(screen: StepScreen) -> list[FieldCheck]:
 class IdentificationScreen(StepScreen):
     STEP = journey.Step.IDENTIFY
     FIRST_FOCUS = "#code"
+    AHEAD = ((journey.Step.DECISION, journey.Branch.ACTIVATION),)
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content(t.INTRO), classes="intro")
-        if self.session.notice:
-            yield Static(Content(self.session.notice), classes="notice", id="notice")
-            self.session.notice = None
+        self._notice = self.session.notice
+        if self._notice:
+            yield Static(Content(self._notice), classes="notice", id="notice")
         yield FormField(
             t.CODE_LABEL,
             Input(id="code", max_length=40),
@@ -91,6 +92,14 @@ class IdentificationScreen(StepScreen):
         with Horizontal(classes="actions"):
             yield ActionButton(t.CANCEL, id="cancel")
             yield ActionButton(t.CONTINUE, id="continue", variant="primary")
+
+    _notice: str | None = None
+
+    def on_screen_resume(self) -> None:
+        # Shown once: cleared when this screen, which shows it, shows (not when it is built
+        # ahead, nor when an older identification comes back for a moment under a new one).
+        if self._notice is not None and self.session.notice == self._notice:
+            self.session.notice = None
 
     @on(CardTypeChoice.Changed)
     def card_changed(self, event: CardTypeChoice.Changed) -> None:

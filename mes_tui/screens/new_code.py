@@ -133,7 +133,6 @@ class NewCodeScreen(StepScreen):
             yield ActionButton(t.CONTINUE, id="continue", variant="primary")
 
     def on_mount(self) -> None:
-        super().on_mount()
         card = self.query_one("#card", CardTypeChoice).value
         self.query_one("#field-serial", FormField).set_hint(_serial_hint(card))
 

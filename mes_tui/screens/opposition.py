@@ -39,6 +39,9 @@ class OpposeConfirmScreen(StepScreen):
     STEP = journey.Step.OPPOSE_CONFIRM
     FIRST_FOCUS = "#cancel"
 
+    def session_key(self) -> tuple[object, ...]:
+        return ()  # the same text for everyone; the person is read at Continuer
+
     def compose_body(self) -> ComposeResult:
         yield Static(Content(t.CONFIRM_BODY), classes="intro")
         with Horizontal(classes="actions"):

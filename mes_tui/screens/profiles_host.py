@@ -20,7 +20,6 @@ class ProfilesHostScreen(StepScreen):
         self.app.push_screen(ProfileScreen(event.profile))
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         # Back from a profile's page: show the statuses as the registry now has them.
         person = self.session.person
         if person is not None:

@@ -19,6 +19,7 @@ class WelcomeScreen(StepScreen):
     SHOW_POSITION = False
     BACK_ARROW = False
     FIRST_FOCUS = "#start"
+    AHEAD = ((journey.Step.IDENTIFY, journey.Branch.ACTIVATION),)
 
     DEFAULT_CSS = """
     WelcomeScreen .needs { margin: 0 0 1 2; height: auto; }

@@ -18,7 +18,7 @@ from mes_tui.screens.welcome import WelcomeScreen
 from mes_tui.widgets.choice_list import ChoiceList
 from mes_tui.widgets.controls import Tick
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import settle
+from tests.functional.journey_helpers import focused_id, settle
 from tests.screen_text import screen_lines, screen_text
 
 
@@ -354,3 +354,22 @@ async def test_keys_read_in_one_burst_keep_their_order_across_tab(app: MesApp) -
             await pilot.pause()
         assert app.screen.query_one("#card").value == "sans_photo"  # type: ignore[attr-defined]
         assert app.screen.query_one("#serial", Input).value == MARTINE_SERIAL
+
+
+async def test_a_key_that_shows_a_field_is_followed_by_keys_that_reach_it(
+    app: MesApp, service
+) -> None:  # type: ignore[no-untyped-def]
+    """ "1" (J'active) makes the terms box appear: a Tab and a Space read in the same burst
+    must tick it, not skip it because the screen had not yet shown it."""
+    from textual import events
+
+    from mes_tui.widgets.controls import Tick
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_decision(app, service, pilot)
+        assert focused_id(app) == "decision"
+        for key, character in (("1", "1"), ("tab", None), ("space", " ")):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.screen.query_one("#terms", Tick).value is True
+        assert focused_id(app) == "terms"

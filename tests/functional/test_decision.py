@@ -207,7 +207,8 @@ async def test_earlier_opposition_is_recalled(app: MesApp, service: SimulatedSer
 async def test_no_earlier_opposition_no_notice(app: MesApp, service: SimulatedService) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_decision(app, pilot, martine(service))
-        assert not screen.query("#opposed-before")
+        assert not screen.query_one("#opposed-before").display
+        assert "opposé" not in screen_text(app)
 
 
 async def test_reading_the_cgu_and_coming_back(app: MesApp, service: SimulatedService) -> None:

@@ -23,6 +23,7 @@ from mes_tui.texts import identification as ti
 from mes_tui.texts import service as ts
 from mes_tui.texts import validation as tv
 from mes_tui.texts import vitale as tvit
+from mes_tui.texts.ui import UNEXPECTED_ERROR
 from mes_tui.widgets.card_choice import CardTypeChoice
 from mes_tui.widgets.fields import FormField, HelpPanel
 from mes_tui.widgets.inputs import NirInput
@@ -523,3 +524,27 @@ async def test_already_active_person_is_told_so(app: MesApp, service: SimulatedS
         assert "déjà activé" in screen_text(app)
         assert focused_id(app) == "summary"
         assert app.session.person is None  # nothing of him kept for the next person
+
+
+@pytest.mark.parametrize("where", ["service", "after"])
+async def test_an_unexpected_error_is_told_and_keeps_what_was_typed(
+    app: MesApp, service: SimulatedService, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A bug in the back office, or in what the screen does with its answer: the person is
+    told, nothing typed is lost, and they can try again."""
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("bug")
+
+    if where == "service":
+        monkeypatch.setattr(service, "identify", broken)
+    else:
+        monkeypatch.setattr(IdentificationScreen, "_identified", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_identification(pilot)
+        await fill_identification(pilot, MARTINE_CODE, MARTINE_NIR, SANS_PHOTO_KEY, MARTINE_SERIAL)
+        await submit(pilot)
+        assert app.screen is screen
+        assert summary_text(screen) == "Erreur : " + UNEXPECTED_ERROR
+        assert nir_value(screen) == MARTINE_NIR_SPACED
+        assert not screen.busy
