@@ -66,10 +66,19 @@ class ChoiceList(WidthAware, can_focus=True):
         if value in values:
             self.set_reactive(ChoiceList.pointed, values.index(value))
 
+    _wrapped: tuple[tuple[object, ...], list[tuple[int, str]]] | None = None
+
     def _lines(self, width: int | None = None) -> list[tuple[int, str]]:
         """(option index, text) for every rendered line, wrapped to ``width`` with the
-        continuation lines indented under the option's title."""
+        continuation lines indented under the option's title. Asked for several times per
+        frame (height, rendering, the cursor): wrapped again only when something changed."""
         width = width or self.laid_out_width or 80
+        key = (width, self.has_focus, self.pointed, self.value)
+        if self._wrapped is None or self._wrapped[0] != key:
+            self._wrapped = (key, self._wrap(width))
+        return self._wrapped[1]
+
+    def _wrap(self, width: int) -> list[tuple[int, str]]:
         indent = " " * 8
         lines: list[tuple[int, str]] = []
         for i, option in enumerate(self.options):

@@ -180,6 +180,8 @@ class ErrorSummary(Static, can_focus=True):
 
     def show_errors(self, errors: list[tuple[str, str]]) -> None:
         """``errors``: (field label, message) pairs; an empty list hides the summary."""
+        if not errors and not self.has_class("-shown"):
+            return  # nothing shown: nothing to lay out again
         self.set_class(bool(errors), "-shown")
         if not errors:
             self.update("")
