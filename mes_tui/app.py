@@ -8,6 +8,7 @@ import contextlib
 import importlib
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -108,6 +109,8 @@ class MesApp(App[None]):
         """Build the screens a step may lead to while the person reads or types there
         (``StepScreen.AHEAD``), so that they show without waiting for their widgets."""
         self._ahead: dict[journey.Step, StepScreen] = {}
+        self._screens_shown: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        """Every screen but the first that was shown, while it lives (``use_idle_time``)."""
         self._screen_changes = 0
         self._data_dir = data_dir
         self._service = service
@@ -465,12 +468,14 @@ class MesApp(App[None]):
         if self.tune_memory or self.build_ahead:
             self.screen_change_signal.subscribe(self, self._after_change)
 
-    def _after_change(self, _screen: Screen[Any]) -> None:
+    def _after_change(self, screen: Screen[Any]) -> None:
         """Once the new screen has been shown for a moment without a key, collect what the
         screens left behind (``mes_tui.memory``) and build the next ones
         (``build_screens_ahead``); a later change or a key puts it off."""
         self._screen_changes += 1
         change = self._screen_changes
+        if self.screen_stack and screen is not self.screen_stack[0]:
+            self._screens_shown.add(screen)
 
         async def when_idle() -> None:
             if change != self._screen_changes:
@@ -484,7 +489,12 @@ class MesApp(App[None]):
 
     async def use_idle_time(self) -> None:
         """Build the next screens, then collect the garbage: the last screens' and what
-        building made, so that the next screen change finds little left to collect."""
+        building made, so that the next screen change finds little left to collect. Back on
+        the welcome screen with nobody's data alive, freeze what was loaded since start (the
+        receipt's libraries) first, as at start (``memory.settle_again_if_grown``)."""
+        nobody = self.session.person is None and not self._ahead
+        if self.tune_memory and len(self.screen_stack) == 1 and nobody:
+            memory.settle_again_if_grown(lambda: len(self._screens_shown) > 0)
         if self.build_ahead:
             await self.build_screens_ahead()
         if self.tune_memory:

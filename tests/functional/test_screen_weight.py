@@ -276,3 +276,47 @@ async def test_next_person_empties_textual_render_cache(service: Any) -> None:
         await wait_for_screen(pilot, WelcomeScreen)
         # What the welcome screen drew again since, only.
         assert StylesCache.get_inner_outer.cache_info().currsize < 20
+
+
+async def test_back_to_welcome_freezes_what_the_receipt_loaded_and_nothing_of_the_person(
+    service: Any, unfrozen: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first receipt loads fpdf2 and fontTools (about 150 modules): back on the welcome
+    screen for the next person, they are frozen like start-up's, but only once the last
+    person's screens are collected (a frozen screen would never be)."""
+    import weakref
+
+    freezes: list[bool] = []  # at each freeze: is the last person's screen still alive?
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: (freezes.append(gone() is not None), freeze()))
+    gone: Any = lambda: None  # noqa: E731 - replaced once there is a screen
+    app = MesApp(service=service, tune_memory=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        await wait_for(pilot, lambda: freezes == [False])  # at start
+        screen = await open_identification(pilot)
+        await fill_martine(pilot)
+        gone = weakref.ref(screen)
+        # Modules loaded since the freeze, as by a receipt (here: the threshold lowered).
+        monkeypatch.setattr(memory, "MODULES_GROWTH", -1_000)
+        app.wipe()
+        await wait_for_screen(pilot, WelcomeScreen)
+        # Something still holds the last person's screen (here: this test): no freeze.
+        await pilot.pause(memory.IDLE_DELAY * 2 + 0.2)
+        assert len(freezes) == 1
+        del screen
+        await pilot.press("enter")
+        await wait_for_screen(pilot, IdentificationScreen)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, WelcomeScreen)
+        await wait_for(pilot, lambda: len(freezes) == 2)
+        assert freezes == [False, False]  # collected before the freeze, not kept in it
+        assert gone() is None
+        # Not again while nothing more is loaded.
+        monkeypatch.setattr(memory, "MODULES_GROWTH", 50)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, IdentificationScreen)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.pause(memory.IDLE_DELAY * 2 + 0.2)
+        assert len(freezes) == 2
