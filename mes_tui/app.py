@@ -156,17 +156,18 @@ class MesApp(App[None]):
     def make_screen(self, step: journey.Step) -> Screen[Any]:
         """The screen of ``step``: the one built ahead if it still fits the session, else a
         new one."""
-        ahead = self._ahead.pop(step, None)
+        ahead = self._take_ahead(step, self.session.branch)
         if ahead is not None:
-            if self._fits(ahead, self.session.branch):
-                if ahead.is_mounted:  # else its on_mount does it
-                    ahead.show_person()
-                return ahead
-            ahead.remove()
-        module_name, _, class_name = _SCREENS[step].partition(":")
-        screen_class = getattr(importlib.import_module(module_name), class_name)
-        screen: Screen[Any] = screen_class()
+            if ahead.is_mounted:  # else its on_mount does it
+                ahead.show_person()
+            return ahead
+        screen: Screen[Any] = self._screen_class(step)()
         return screen
+
+    @staticmethod
+    def _screen_class(step: journey.Step) -> Any:
+        module_name, _, class_name = _SCREENS[step].partition(":")
+        return getattr(importlib.import_module(module_name), class_name)
 
     def goto(self, step: journey.Step) -> None:
         """Show ``step`` on top of the current one; Escape comes back."""
@@ -190,14 +191,11 @@ class MesApp(App[None]):
             return
         built_now: list[Widget] = []
         for step, branch in current.AHEAD:
-            built = self._ahead.pop(step, None)
+            built = self._take_ahead(step, branch)
             if built is not None:
-                if self._fits(built, branch):
-                    self._ahead[step] = built
-                    continue
-                built.remove()
-            module_name, _, class_name = _SCREENS[step].partition(":")
-            screen = getattr(importlib.import_module(module_name), class_name)()
+                self._ahead[step] = built  # still good: kept
+                continue
+            screen = self._screen_class(step)()
             screen.branch = branch
             screen.styled_ahead = True
             self._ahead[step] = screen
@@ -210,13 +208,19 @@ class MesApp(App[None]):
         """The screen built ahead for ``step``, if there is one (not yet shown)."""
         return self._ahead.get(step)
 
-    @staticmethod
-    def _fits(screen: StepScreen, branch: journey.Branch) -> bool:
-        """True if ``screen`` shows what a new screen for ``branch`` would show now."""
-        return screen.branch == branch and screen.built_for in (
+    def _take_ahead(self, step: journey.Step, branch: journey.Branch) -> StepScreen | None:
+        """The screen built ahead for ``step`` if it shows what a new one for ``branch`` would
+        show now; one that no longer does is dropped. Either way it leaves ``_ahead``."""
+        screen = self._ahead.pop(step, None)
+        if screen is None:
+            return None
+        if screen.branch == branch and screen.built_for in (
             None,  # not composed yet: it will be, from the session as it is then
             screen.session_key(),
-        )
+        ):
+            return screen
+        screen.remove()
+        return None
 
     def watch_app_focus(self) -> None:
         # Widgets look different when the terminal has focus: the screens built ahead were

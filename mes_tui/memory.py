@@ -33,8 +33,12 @@ def settle_after_start() -> None:
 
     Only for objects that live as long as the program: call it when no screen but the first
     is alive (a screen frozen here and dropped later would never be collected)."""
-    global _modules_when_frozen
     gc.collect()
+    _freeze()
+
+
+def _freeze() -> None:
+    global _modules_when_frozen
     gc.freeze()
     _modules_when_frozen = len(sys.modules)
 
@@ -44,15 +48,13 @@ def settle_again_if_grown(still_alive: Callable[[], bool]) -> bool:
     receipt's, say). Same condition: nothing of anybody alive but the first screen; after the
     collection, ``still_alive()`` tells whether something of the last person's is still held
     (a screen Textual has not finished removing): then not now, as it would never be freed."""
-    global _modules_when_frozen
     if len(sys.modules) - _modules_when_frozen < MODULES_GROWTH:
         return False
     forget_render_caches()
     gc.collect()
     if still_alive():
         return False
-    gc.freeze()
-    _modules_when_frozen = len(sys.modules)
+    _freeze()
     return True
 
 
