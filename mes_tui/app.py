@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import importlib
+import inspect
 import threading
 import time
 import weakref
@@ -29,6 +31,7 @@ from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 
 if TYPE_CHECKING:
+    from mes_tui.lifeline import Lifeline
     from mes_tui.services.api import MesService, OutboxMessage
 
 # Screens are imported when first shown, so the first paint only pays for the welcome screen.
@@ -59,6 +62,10 @@ _ON_JOURNEY_START = (
     "email_validator",
     "phonenumbers",
 )
+
+
+BELL_INTERVAL = 0.5
+"""Seconds without a refused character after which the next one rings the bell again."""
 
 
 class MesApp(App[None]):
@@ -129,6 +136,12 @@ class MesApp(App[None]):
         self.receipt_folders = receipt_folders
         """Folders where receipts may be written (empty: anywhere the person chooses)."""
         self._last_activity = time.monotonic()
+        self._leaving = False
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._last_bell = -1.0
+        self.lifeline: Lifeline | None = None
+        """Set by the command line (``mes_tui.lifeline``): what bounds the end of the process
+        in time once it is asked for. None in tests, which run the app inside their own."""
         from mes_tui.themes import OUR_THEMES
 
         for theme in OUR_THEMES:
@@ -146,6 +159,71 @@ class MesApp(App[None]):
 
                 self._service = open_service(self._data_dir, receipt_folders=self.receipt_folders)
             return self._service
+
+    # -- the end ---------------------------------------------------------------------------
+    @property
+    def closing(self) -> bool:
+        """True once the app is on its way out: asked to exit, shutting down, or left without
+        a screen. Nothing scheduled earlier (timers, screens built ahead, answers of the back
+        office) may touch the screens then."""
+        return self._leaving or not self.is_running or not self.screen_stack
+
+    def exit(self, result: None = None, return_code: int = 0, message: Any | None = None) -> None:
+        self._leaving = True
+        if self.lifeline is not None:
+            self.lifeline.end(return_code)
+        super().exit(result, return_code, message)
+
+    def end_from_anywhere(self, return_code: int) -> None:
+        """Ask the app to exit with ``return_code``, from a signal handler or another thread:
+        through the event loop's wake-up, so that an event loop waiting for input sees it at
+        once."""
+        loop = self._event_loop
+        if loop is None or loop.is_closed():
+            raise SystemExit(return_code)  # not started yet, or already over
+        loop.call_soon_threadsafe(lambda: self.exit(return_code=return_code))
+
+    def panic(self, *renderables: Any) -> None:
+        if self.lifeline is not None and self.lifeline.terminal_lost.is_set():
+            # The terminal went away under Textual's input thread: nothing to tell anyone.
+            self.exit(return_code=self._return_code or 129)
+            return
+        super().panic(*renderables)
+
+    def call_from_worker(self, callback: Callable[..., object], *args: object) -> None:
+        """From a worker thread: ``callback(*args)`` on the event loop, unless the app is
+        closing by then (the person quit while the back office answered)."""
+        if self.closing:
+            return
+
+        async def unless_closing() -> bool:
+            if self.closing:
+                return False
+            result = callback(*args)
+            if inspect.isawaitable(result):
+                await result
+            return True
+
+        with contextlib.suppress(RuntimeError):  # the event loop is already gone
+            # (mypy infers the result type of an async callback as Never here)
+            self.call_from_thread(unless_closing)  # type: ignore[arg-type]
+
+    @staticmethod
+    def run_in_background(work: Callable[[], object], *, name: str) -> None:
+        """Run ``work`` in a thread of its own that the end of the program does not wait for:
+        a back-office call left running when the person quits is abandoned, and what it was
+        writing is rolled back whole (one SQLite transaction; a receipt is named only once
+        complete), as when the process is killed."""
+        context = contextvars.copy_context()
+        threading.Thread(target=context.run, args=(work,), name=name, daemon=True).start()
+
+    def bell(self) -> None:
+        """One bell for a burst of refused characters (a paste without brackets, a key held
+        down), not one per character: each is a write to the terminal."""
+        now, last = time.monotonic(), self._last_bell
+        self._last_bell = now
+        if now - last >= BELL_INTERVAL:
+            super().bell()
 
     # -- navigation -----------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -186,6 +264,8 @@ class MesApp(App[None]):
         (BENCHMARKS.md), done here while the person reads or types instead of after their
         Enter. A screen built ahead is used only if the session still holds what it was built
         from; it is dropped with the person (``wipe``) or when the settings change."""
+        if self.closing:
+            return
         current = self.screen
         if not isinstance(current, StepScreen):
             return
@@ -270,8 +350,7 @@ class MesApp(App[None]):
             if settle and len(self.screen_stack) == 1:  # the person has not gone on yet
                 memory.settle_after_start()
             if then is not None:
-                with contextlib.suppress(Exception):  # the app may be closing
-                    self.call_from_thread(then)
+                self.call_from_worker(then)
 
         threading.Thread(target=work, name="mes-tui-warm-up", daemon=True).start()
 
@@ -333,7 +412,12 @@ class MesApp(App[None]):
         self.forget_screens_ahead()
         memory.forget_render_caches()
         welcome = self.screen
-        self.call_after_refresh(lambda: welcome.query_one("#start").focus())
+
+        def focus_start() -> None:
+            if not self.closing:
+                welcome.query_one("#start").focus()
+
+        self.call_after_refresh(focus_start)
 
     # -- idle wipe ------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -406,7 +490,7 @@ class MesApp(App[None]):
     def _check_idle(self) -> None:
         from mes_tui.screens.idle import IdleScreen
 
-        if self.idle_timeout <= 0 or isinstance(self.screen, IdleScreen):
+        if self.closing or self.idle_timeout <= 0 or isinstance(self.screen, IdleScreen):
             return
         if time.monotonic() - self._last_activity < self.idle_timeout:
             return
@@ -458,6 +542,7 @@ class MesApp(App[None]):
 
     # -- the terminal cursor follows focus ---------------------------------------------------
     def on_mount(self) -> None:
+        self._event_loop = asyncio.get_running_loop()
         self._apply_cursor_visibility()
         if self.idle_timeout > 0:
             self.set_interval(1, self._check_idle)
@@ -476,13 +561,15 @@ class MesApp(App[None]):
         """Once the new screen has been shown for a moment without a key, collect what the
         screens left behind (``mes_tui.memory``) and build the next ones
         (``build_screens_ahead``); a later change or a key puts it off."""
+        if self.closing:
+            return
         self._screen_changes += 1
         change = self._screen_changes
-        if self.screen_stack and screen is not self.screen_stack[0]:
+        if screen is not self.screen_stack[0]:
             self._screens_shown.add(screen)
 
         async def when_idle() -> None:
-            if change != self._screen_changes:
+            if change != self._screen_changes or self.closing:
                 return
             if time.monotonic() - self._last_activity < memory.IDLE_DELAY:
                 self.set_timer(memory.IDLE_DELAY, when_idle)  # a key came: later
@@ -496,6 +583,8 @@ class MesApp(App[None]):
         building made, so that the next screen change finds little left to collect. Back on
         the welcome screen with nobody's data alive, freeze what was loaded since start (the
         receipt's libraries) first, as at start (``memory.settle_again_if_grown``)."""
+        if self.closing:
+            return
         nobody = self.session.person is None and not self._ahead
         if self.tune_memory and len(self.screen_stack) == 1 and nobody:
             memory.settle_again_if_grown(lambda: len(self._screens_shown) > 0)
@@ -519,10 +608,9 @@ class MesApp(App[None]):
     def sync_cursor(self) -> None:
         """Put the terminal cursor on the focused element: braille displays and screen
         readers follow the cursor, not reverse video. Inputs place it themselves."""
-        try:
-            focused = self.screen.focused
-        except Exception:  # no screen yet, or the app is closing
+        if self.closing:
             return
+        focused = self.screen.focused
         if focused is None or isinstance(focused, Input):
             return
         region = focused.content_region

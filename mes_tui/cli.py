@@ -185,9 +185,14 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
         tune_memory=True,
         build_ahead=True,
     )
-    _exit_on_hangup(app)
+    from mes_tui.lifeline import Lifeline
+
+    app.lifeline = Lifeline(app.end_from_anywhere).start()
     app.run()
-    return app.return_code or 0
+    app.lifeline.stop()
+    code = app.return_code or 0
+    app.lifeline.end(code)  # what is left (threads, interpreter) has the same bound
+    return code
 
 
 def _exit_on_hangup_plain() -> None:
@@ -199,18 +204,6 @@ def _exit_on_hangup_plain() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGHUP, leave)
-
-
-def _exit_on_hangup(app: Any) -> None:
-    """A dropped SSH connection (SIGHUP) or a TERM ends the app the normal way: workers
-    finish their short transactions, receipts are only ever renamed into place whole."""
-    import signal
-
-    def leave(signum: int, frame: object) -> None:
-        app.exit(return_code=128 + signum)
-
-    for sig in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(sig, leave)
 
 
 # -- registry ------------------------------------------------------------------------------

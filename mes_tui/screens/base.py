@@ -132,6 +132,10 @@ class StepScreen(Screen[None]):
         screen built ahead shows."""
 
     def on_mount(self) -> None:
+        # A screen built ahead may be mounted as the program ends (the person quit while it
+        # was being built): its widgets are being closed, nothing of it will show.
+        if self.mes_app.closing:
+            return
         if self.mes_app.prefs.calm:
             for field in self.query(Input):
                 field.cursor_blink = False

@@ -81,6 +81,8 @@ class ContactsScreen(StepScreen):
             yield ActionButton(t.CONTINUE, id="continue", variant="primary")
 
     def on_mount(self) -> None:
+        if self.mes_app.closing:  # built ahead as the program ends: its widgets may be gone
+            return
         self.refresh_summary()
 
     def refresh_summary(self) -> None:

@@ -90,6 +90,8 @@ class DecisionScreen(StepScreen):
             opposed.remove_class("-shown")
 
     def on_mount(self) -> None:
+        if self.mes_app.closing:  # built ahead as the program ends: its widgets may be gone
+            return
         self.show_person()
         self.set_class(self.query_one("#decision", ChoiceList).value == ACTIVATE, "-activating")
 

@@ -44,6 +44,8 @@ class IdleScreen(ModalScreen[bool]):
         self.set_interval(1, self._tick)
 
     def _tick(self) -> None:
+        if getattr(self.app, "closing", False):
+            return  # the person quit meanwhile: no wipe to start on the way out
         self.remaining -= 1
         if self.remaining <= 0:
             self.dismiss(True)

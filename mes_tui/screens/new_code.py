@@ -133,6 +133,8 @@ class NewCodeScreen(StepScreen):
             yield ActionButton(t.CONTINUE, id="continue", variant="primary")
 
     def on_mount(self) -> None:
+        if self.mes_app.closing:
+            return
         card = self.query_one("#card", CardTypeChoice).value
         self.query_one("#field-serial", FormField).set_hint(_serial_hint(card))
 

@@ -171,14 +171,17 @@ class Storage:
 
     def _run(self, fn: Callable[[sqlite3.Connection], T], begin: str) -> T:
         for attempt in range(self.retries):
-            conn = self._connect()
+            conn: sqlite3.Connection | None = None
             try:
+                # Connecting reads the schema too: a lock held elsewhere may meet it here.
+                conn = self._connect()
                 conn.execute(begin)
                 result = fn(conn)
                 conn.execute("COMMIT")
                 return result
             except sqlite3.OperationalError as error:
-                _rollback(conn)
+                if conn is not None:
+                    _rollback(conn)
                 if not _is_busy(error):
                     raise
                 if attempt + 1 == self.retries:
@@ -188,10 +191,12 @@ class Storage:
                     raise StorageBusy() from error
                 time.sleep(0.05 * (2**attempt) + random.uniform(0, 0.05))
             except BaseException:
-                _rollback(conn)
+                if conn is not None:
+                    _rollback(conn)
                 raise
             finally:
-                conn.close()
+                if conn is not None:
+                    conn.close()
         raise StorageBusy()  # pragma: no cover - the loop always returns or raises
 
     def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -212,13 +217,21 @@ class Storage:
         Returns the schema version found before migrating (0 for a new file).
         """
         private_file(self.path)
-        conn = self._connect()
+        conn = _retry_busy(self._connect)
         try:
-            mode = _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            # Asked first: switching needs the write lock, which another session may hold for
+            # a while (every open after the first finds the file in WAL already).
+            mode = _retry_busy(lambda: conn.execute("PRAGMA journal_mode").fetchone()[0])
+            if str(mode).lower() != "wal":
+                mode = _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             if str(mode).lower() != "wal":  # pragma: no cover - every local file system allows it
                 log.warning("le registre n'a pas pu passer en mode WAL (%s)", mode)
         finally:
             conn.close()
+        found = self.user_version()
+        if found >= len(MIGRATIONS):
+            self.tighten_modes()
+            return found  # up to date: no write lock to wait for
 
         def apply(conn: sqlite3.Connection) -> int:
             found = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -260,7 +273,9 @@ def _retry_busy(fn: Callable[[], T], attempts: int = rules.BUSY_RETRIES) -> T:
         try:
             return fn()
         except sqlite3.OperationalError as error:
-            if not _is_busy(error) or attempt + 1 == attempts:
+            if not _is_busy(error):
                 raise
+            if attempt + 1 == attempts:
+                raise StorageBusy() from error
             time.sleep(0.05 * (2**attempt))
     raise StorageBusy()  # pragma: no cover

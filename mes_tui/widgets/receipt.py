@@ -9,6 +9,7 @@ its screen with ``ReceiptPanel.SaveRequested`` and is told the outcome (``saved`
 
 from __future__ import annotations
 
+import functools
 import shutil
 from enum import StrEnum
 from pathlib import Path
@@ -157,4 +158,6 @@ class ReceiptPanel(Vertical):
             message = t.PRINT_FAILED.format(reason=type(error).__name__, path=path)
         else:
             message = t.PRINTED
-        self.app.call_from_thread(self.app.notify, message, markup=False)
+        # Unless the person quit meanwhile (MesApp.call_from_worker).
+        deliver = getattr(self.app, "call_from_worker", self.app.call_from_thread)
+        deliver(functools.partial(self.app.notify, message, markup=False))

@@ -52,6 +52,7 @@ from tests.functional.journey_helpers import (
     wait_for,
     wait_for_screen,
 )
+from tests.functional.test_identification import open_identification
 
 # -- the curated list ------------------------------------------------------------------------------
 PASTES = [
@@ -546,3 +547,23 @@ def test_the_curated_list_is_intact() -> None:
     categories = {unicodedata.category(ch) for value in PASTES for ch in value}
     assert {"Cc", "Cf", "Nd", "So"} <= categories
     assert any("\x1b" in value for value in PASTES)
+
+
+async def test_refused_keys_ring_the_bell_once_per_burst_not_once_each(
+    app: MesApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys beyond a field's length are refused with the bell. A paste without brackets (or a
+    key held down) is hundreds of keys: one bell tells it, one per key would be hundreds of
+    writes to a terminal that may be slow or gone."""
+    from textual.app import App
+
+    rung: list[float] = []
+    monkeypatch.setattr(App, "bell", lambda self: rung.append(time.monotonic()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_identification(pilot)
+        code = screen.query_one("#code", Input)
+        assert app.focused is code
+        await pilot.press(*("A" * (code.max_length + 60)))
+        await settle(pilot)
+        assert len(code.value) == code.max_length
+        assert len(rung) == 1

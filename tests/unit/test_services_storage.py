@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from contextlib import closing
 from datetime import date
@@ -24,7 +25,7 @@ from mes_tui.services.clock import FakeClock
 from mes_tui.services.errors import IdentificationFailed, Locked, StorageBusy
 from mes_tui.services.hashing import PasswordHashing
 from mes_tui.services.secrets import KEYRING_SERVICE, SecretStore
-from mes_tui.services.storage import SCHEMA_VERSION
+from mes_tui.services.storage import SCHEMA_VERSION, Storage
 from tests.unit.conftest import AVEC, MARTINE, MARTINE_CODE, MARTINE_SERIAL, SANS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,6 +101,35 @@ def test_a_registry_locked_too_long_gives_storage_busy(
         other.execute("ROLLBACK")
     assert service.get_person(MARTINE).status is Status.EN_ATTENTE
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+
+
+def test_a_registry_opens_at_once_while_another_session_writes(
+    service: SimulatedService, data_dir: Path
+) -> None:
+    """Another session holding the write lock (a long import, a slow disk) does not keep a
+    new session from opening the registry: an up-to-date registry in WAL mode needs no lock
+    to open, and reading goes on meanwhile."""
+    with closing(sqlite3.connect(data_dir / "registry.sqlite3", isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        again = open_service(data_dir)
+        assert time.monotonic() - started < 1  # the lock would be waited for 2 s, 3 times
+        assert again.get_person(MARTINE).status is Status.EN_ATTENTE
+        other.execute("ROLLBACK")
+
+
+def test_a_registry_that_cannot_switch_to_wal_for_a_lock_says_busy(data_dir: Path) -> None:
+    """A new registry file whose first switch to WAL meets a lock held elsewhere: the
+    refusal the screens know (StorageBusy), not a raw SQLite error."""
+    data_dir.mkdir()
+    path = data_dir / "registry.sqlite3"
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("CREATE TABLE other_table (x)")
+        other.execute("BEGIN EXCLUSIVE")
+        storage = Storage(path, busy_timeout=0.05, retries=2)
+        with pytest.raises(StorageBusy):
+            storage.migrate()
+        other.execute("ROLLBACK")
 
 
 def test_failures_are_counted_exactly_under_concurrency(service: SimulatedService) -> None:
