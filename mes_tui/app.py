@@ -104,6 +104,8 @@ class MesApp(App[None]):
         save_preferences: bool = False,
         idle_timeout: float = 0,
         idle_countdown: int = 30,
+        idle_clock: Callable[[], float] = time.monotonic,
+        idle_check_every: float = 1.0,
         receipt_folders: tuple[Path, ...] = (),
         tune_memory: bool = False,
         build_ahead: bool = False,
@@ -133,6 +135,11 @@ class MesApp(App[None]):
         self.idle_timeout = idle_timeout
         """Seconds without a key before the wipe warning (0: never)."""
         self.idle_countdown = idle_countdown
+        self.idle_clock = idle_clock
+        """Seconds, monotonic: what the idle wipe and its countdown are measured with (tests
+        move it instead of waiting)."""
+        self._idle_check_every = idle_check_every
+        self._last_action = idle_clock()
         self.receipt_folders = receipt_folders
         """Folders where receipts may be written (empty: anywhere the person chooses)."""
         self._last_activity = time.monotonic()
@@ -423,6 +430,7 @@ class MesApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self._last_activity = time.monotonic()
+            self._last_action = self.idle_clock()
         if isinstance(event, events.Paste):
             # A field draws what is pasted into it back to the terminal: without its control
             # characters (ESC, OSC, bidi overrides), which the terminal would obey, not show.
@@ -492,17 +500,20 @@ class MesApp(App[None]):
 
         if self.closing or self.idle_timeout <= 0 or isinstance(self.screen, IdleScreen):
             return
-        if time.monotonic() - self._last_activity < self.idle_timeout:
+        if self.idle_clock() - self._last_action < self.idle_timeout:
             return
         if not self.has_unsaved_input():
             return
 
         def answered(wipe: bool | None) -> None:
-            self._last_activity = time.monotonic()
+            self._last_action = self.idle_clock()
             if wipe:
                 self.wipe()
 
-        self.push_screen(IdleScreen(self.idle_countdown), answered)
+        self.push_screen(
+            IdleScreen(self.idle_countdown, clock=self.idle_clock, every=self._idle_check_every),
+            answered,
+        )
 
     def action_redraw(self) -> None:
         self.refresh(repaint=True, layout=True)
@@ -545,7 +556,7 @@ class MesApp(App[None]):
         self._event_loop = asyncio.get_running_loop()
         self._apply_cursor_visibility()
         if self.idle_timeout > 0:
-            self.set_interval(1, self._check_idle)
+            self.set_interval(self._idle_check_every, self._check_idle)
         # After the first paint; only the welcome screen is alive then.
         # Then the screens Commencer leads to: built after the freeze, to be collectable.
         self.call_after_refresh(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -25,9 +29,14 @@ class IdleScreen(ModalScreen[bool]):
     IdleScreen .question { text-style: bold; }
     """
 
-    def __init__(self, seconds: int) -> None:
+    def __init__(
+        self, seconds: int, *, clock: Callable[[], float] = time.monotonic, every: float = 1.0
+    ) -> None:
         super().__init__()
         self.remaining = seconds
+        self._clock = clock
+        self._every = every
+        self._deadline = clock() + seconds
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -41,16 +50,18 @@ class IdleScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#stay").focus()
-        self.set_interval(1, self._tick)
+        self.set_interval(self._every, self._tick)
 
     def _tick(self) -> None:
         if getattr(self.app, "closing", False):
             return  # the person quit meanwhile: no wipe to start on the way out
-        self.remaining -= 1
-        if self.remaining <= 0:
+        remaining = max(0, math.ceil(self._deadline - self._clock()))
+        if remaining <= 0:
             self.dismiss(True)
             return
-        self.query_one("#countdown", Static).update(self._text())
+        if remaining != self.remaining:
+            self.remaining = remaining
+            self.query_one("#countdown", Static).update(self._text())
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

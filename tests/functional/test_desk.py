@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import asdict
 
 from textual.widgets import Input, Static
@@ -96,15 +95,57 @@ async def test_typed_text_alone_counts_as_data(app: MesApp) -> None:
         assert MARTINE_CODE not in everything_visible_or_kept(app)
 
 
+class Monotonic:
+    """A monotonic clock the test moves; counts how often it is read (each idle check reads
+    it), so that a test can wait for the checks instead of for a time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def idle_app(service, clock: Monotonic, *, timeout: int = 300, countdown: int = 30) -> MesApp:  # type: ignore[no-untyped-def]
+    """The desk's settings on a clock the test moves; checked every 20 ms of real time."""
+    return MesApp(
+        service=service,
+        idle_timeout=timeout,
+        idle_countdown=countdown,
+        idle_clock=clock,
+        idle_check_every=0.02,
+    )
+
+
+async def checks_ran(pilot, clock: Monotonic, count: int = 3) -> None:  # type: ignore[no-untyped-def]
+    reads = clock.reads
+    await wait_for(pilot, lambda: clock.reads >= reads + count)
+
+
 async def test_idle_warns_counts_down_then_wipes(service) -> None:  # type: ignore[no-untyped-def]
-    app = MesApp(service=service, idle_timeout=1, idle_countdown=2)
+    clock = Monotonic()
+    app = idle_app(service, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await serve_martine_until_contacts(app, service, pilot)
+        clock.advance(299)  # not yet
+        await checks_ran(pilot, clock)
+        assert not isinstance(app.screen, IdleScreen)
+        clock.advance(2)
         # The warning is judged by what the terminal shows, once it has been painted.
-        await wait_for(pilot, lambda: "Êtes-vous toujours là ?" in screen_text(app), timeout=4)
+        await wait_for(pilot, lambda: "Êtes-vous toujours là ?" in screen_text(app))
         assert isinstance(app.screen, IdleScreen)
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen), timeout=5)
+        await wait_for(pilot, lambda: "dans 30 seconde(s)" in screen_text(app))
+        clock.advance(25)
+        await wait_for(pilot, lambda: "dans 5 seconde(s)" in screen_text(app))
+        assert isinstance(app.screen, IdleScreen)
+        clock.advance(5)
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         await settle(pilot)
         kept = everything_visible_or_kept(app)
         for trace in TRACES:
@@ -112,22 +153,32 @@ async def test_idle_warns_counts_down_then_wipes(service) -> None:  # type: igno
 
 
 async def test_a_key_during_the_countdown_keeps_everything(service) -> None:  # type: ignore[no-untyped-def]
-    app = MesApp(service=service, idle_timeout=1, idle_countdown=5)
+    clock = Monotonic()
+    app = idle_app(service, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await serve_martine_until_contacts(app, service, pilot)
+        clock.advance(301)
         await wait_for_screen(pilot, IdleScreen)
+        clock.advance(20)
         await pilot.press("space")
         await settle(pilot)
-        await wait_for(pilot, lambda: "dlfr-cn5" in screen_text(app), timeout=4)
+        await wait_for(pilot, lambda: "dlfr-cn5" in screen_text(app))
         assert not isinstance(app.screen, IdleScreen)
         assert app.session.person is not None
+        # The key counts as an action: the next warning is a whole timeout later.
+        clock.advance(299)
+        await checks_ran(pilot, clock)
+        assert not isinstance(app.screen, IdleScreen)
 
 
 async def test_idle_does_nothing_on_an_empty_welcome(service) -> None:  # type: ignore[no-untyped-def]
-    app = MesApp(service=service, idle_timeout=1, idle_countdown=1)
+    clock = Monotonic()
+    app = idle_app(service, clock, timeout=1, countdown=1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await asyncio.sleep(2.5)
+        await settle(pilot)
+        clock.advance(3600)
+        await checks_ran(pilot, clock)
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
 
