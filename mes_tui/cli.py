@@ -23,30 +23,46 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"mes-tui : {t.USAGE_ERROR} : {message} ({t.SEE_HELP})\n")
 
 
+def _where_options(*, at_top: bool) -> argparse.ArgumentParser:
+    """``--data-dir`` and ``--config``, accepted before the command and after it
+    (``mes-tui outbox --data-dir D``). After it, an option left out keeps the value given
+    before (``SUPPRESS``: not set at all)."""
+    where = argparse.ArgumentParser(add_help=False)
+    default = None if at_top else argparse.SUPPRESS
+    where.add_argument(
+        "--data-dir", type=Path, metavar="DOSSIER", help=t.HELP_DATA_DIR, default=default
+    )
+    where.add_argument(
+        "--config", type=Path, metavar="FICHIER", help=t.HELP_CONFIG, default=default
+    )
+    return where
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mes-tui", description=t.DESCRIPTION)
-    parser.add_argument("--data-dir", type=Path, metavar="DOSSIER", help=t.HELP_DATA_DIR)
+    parser = _Parser(
+        prog="mes-tui", description=t.DESCRIPTION, parents=[_where_options(at_top=True)]
+    )
     parser.add_argument("--plain", action="store_true", help=t.HELP_PLAIN)
     parser.add_argument("--no-messages", action="store_true", help=t.HELP_NO_MESSAGES)
     parser.add_argument("--theme", choices=THEMES, metavar="THÈME", help=t.HELP_THEME)
-    parser.add_argument("--config", type=Path, metavar="FICHIER", help=t.HELP_CONFIG)
     parser.add_argument("--profile", metavar="PROFIL", help=t.HELP_PROFILE)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    after = [_where_options(at_top=False)]
 
     registry = sub.add_parser("registry", help=t.HELP_REGISTRY)
     registry_sub = registry.add_subparsers(
         dest="registry_command", metavar="ACTION", required=True, parser_class=_Parser
     )
-    listing = registry_sub.add_parser("list", help=t.HELP_REGISTRY_LIST)
+    listing = registry_sub.add_parser("list", help=t.HELP_REGISTRY_LIST, parents=after)
     listing.add_argument("--json", action="store_true", help=t.HELP_JSON)
-    importing = registry_sub.add_parser("import", help=t.HELP_REGISTRY_IMPORT)
+    importing = registry_sub.add_parser("import", help=t.HELP_REGISTRY_IMPORT, parents=after)
     importing.add_argument("file", type=Path, metavar="FICHIER")
-    registry_sub.add_parser("reset", help=t.HELP_REGISTRY_RESET)
+    registry_sub.add_parser("reset", help=t.HELP_REGISTRY_RESET, parents=after)
 
-    outbox = sub.add_parser("outbox", help=t.HELP_OUTBOX)
+    outbox = sub.add_parser("outbox", help=t.HELP_OUTBOX, parents=after)
     outbox.add_argument("--json", action="store_true", help=t.HELP_JSON)
 
-    config = sub.add_parser("config", help=t.HELP_CONFIG_COMMAND)
+    config = sub.add_parser("config", help=t.HELP_CONFIG_COMMAND, parents=after)
     config.add_argument("--json", action="store_true", help=t.HELP_JSON)
     return parser
 

@@ -141,3 +141,38 @@ def test_config_command_refuses_a_bad_file_with_one_line(tmp_path: Path) -> None
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert "idle_timeout" in done.stderr and str(config) in done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--data-dir", "{d}", "outbox", "--json"],
+        ["outbox", "--data-dir", "{d}", "--json"],
+        ["registry", "list", "--data-dir", "{d}", "--json"],
+        ["config", "--data-dir", "{d}", "--json"],
+    ],
+    ids=["before", "after-outbox", "after-registry-list", "after-config"],
+)
+def test_every_command_takes_the_data_folder_before_or_after_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    from mes_tui.cli import run
+
+    folder = tmp_path / "ailleurs"
+    assert run([part.format(d=folder) for part in argv]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    if argv[0] == "config":
+        assert printed["data_dir"]["value"] == str(folder)
+    else:
+        assert printed  # the demo registry, or its invitations in the outbox
+        assert (folder / "registry.sqlite3").exists()
+
+
+def test_a_data_folder_given_before_a_command_is_kept_when_not_repeated_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mes_tui.cli import run
+
+    folder = tmp_path / "avant"
+    assert run(["--data-dir", str(folder), "config", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["data_dir"]["value"] == str(folder)
