@@ -23,11 +23,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"mes-tui : {t.USAGE_ERROR} : {message} ({t.SEE_HELP})\n")
 
 
-def _where_options(*, at_top: bool) -> argparse.ArgumentParser:
+def _where_options(*, at_top: bool) -> _Parser:
     """``--data-dir`` and ``--config``, accepted before the command and after it
     (``mes-tui outbox --data-dir D``). After it, an option left out keeps the value given
     before (``SUPPRESS``: not set at all)."""
-    where = argparse.ArgumentParser(add_help=False)
+    where = _Parser(add_help=False)
     default = None if at_top else argparse.SUPPRESS
     where.add_argument(
         "--data-dir", type=Path, metavar="DOSSIER", help=t.HELP_DATA_DIR, default=default
