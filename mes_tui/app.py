@@ -414,6 +414,9 @@ class MesApp(App[None]):
     def wipe(self) -> None:
         """Forget the person being served: screens, fields, messages, notifications."""
         self.session.wipe()
+        # What the person copied stays in the app (Ctrl+V reads it back): not for the next one.
+        # The terminal's own clipboard is the person's, left alone.
+        self._clipboard = ""
         self.clear_notifications()
         self.back_to_welcome()
         self.forget_screens_ahead()

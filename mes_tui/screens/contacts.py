@@ -24,6 +24,7 @@ from mes_tui.texts import contacts as t
 from mes_tui.texts import safe
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField, literal
+from mes_tui.widgets.inputs import SecretInput
 
 if TYPE_CHECKING:
     from typing import Self
@@ -286,7 +287,7 @@ class OtpScreen(StepScreen):
         yield Static(self._validity(), id="validity")
         yield FormField(
             t.OTP_LABEL,
-            Input(id="code", max_length=7, restrict=r"[0-9 ]*"),
+            SecretInput(id="code", max_length=7, restrict=r"[0-9 ]*"),
             hint=t.OTP_HINT,
             extra=[
                 LinkButton(t.RESEND_LINK, id="resend"),

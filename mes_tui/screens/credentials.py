@@ -27,6 +27,7 @@ from mes_tui.texts import safe
 from mes_tui.texts import validation as tv
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
+from mes_tui.widgets.inputs import SecretInput
 from mes_tui.widgets.password import PasswordChecklist
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class CredentialsScreen(PasswordScreen):
         )
         yield FormField(
             t.PASSWORD_LABEL,
-            Input(id="password", password=True, max_length=128),
+            SecretInput(id="password", password=True, max_length=128),
             extra=[
                 LinkButton(t.SHOW_PASSWORD, id="toggle-password"),
                 PasswordChecklist(id="checklist"),
@@ -112,7 +113,7 @@ class CredentialsScreen(PasswordScreen):
         )
         yield FormField(
             t.CONFIRMATION_LABEL,
-            Input(id="confirmation", password=True, max_length=128),
+            SecretInput(id="confirmation", password=True, max_length=128),
             hint=t.CONFIRMATION_HINT,
             id="field-confirmation",
         )

@@ -18,7 +18,7 @@ from mes_tui.texts import vitale as tv
 from mes_tui.widgets.card_choice import CardTypeChoice
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField, HelpPanel
-from mes_tui.widgets.inputs import NirInput
+from mes_tui.widgets.inputs import NirInput, SecretInput
 
 
 def serial_hint(card_type: str | None) -> str:
@@ -76,7 +76,7 @@ class IdentificationScreen(StepScreen):
             yield Static(Content(self._notice), classes="notice", id="notice")
         yield FormField(
             t.CODE_LABEL,
-            Input(id="code", max_length=40),
+            SecretInput(id="code", max_length=40),
             hint=t.CODE_HINT,
             extra=[LinkButton(t.GENERATE_LINK, id="generate")],
             id="field-code",

@@ -21,6 +21,7 @@ from mes_tui.screens.base import PasswordScreen
 from mes_tui.texts import login as t
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
+from mes_tui.widgets.inputs import SecretInput
 
 
 class LoginScreen(PasswordScreen):
@@ -42,7 +43,7 @@ class LoginScreen(PasswordScreen):
         )
         yield FormField(
             t.PASSWORD_LABEL,
-            Input(id="password", password=True, max_length=128),
+            SecretInput(id="password", password=True, max_length=128),
             extra=[LinkButton(t.SHOW_PASSWORD, id="toggle-password")],
             id="field-password",
         )

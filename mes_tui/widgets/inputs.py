@@ -106,3 +106,16 @@ class NirInput(GroupedInput):
         super().__init__(
             groups=groups, allowed="0123456789AB", upper=True, placeholder=placeholder, id=id
         )
+
+
+class SecretInput(Input):
+    """A field for a password or a code: nothing leaves it by copy or cut. Its text would go to
+    the terminal's clipboard (and to the app's own, which Ctrl+V reads back), where the next
+    person at the desk, or anyone reading the clipboard, would find it in clear. The keys ring
+    the bell instead, so that the person knows they did nothing."""
+
+    def action_copy(self) -> None:
+        self.app.bell()
+
+    def action_cut(self) -> None:
+        self.app.bell()

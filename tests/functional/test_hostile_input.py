@@ -567,3 +567,36 @@ async def test_refused_keys_ring_the_bell_once_per_burst_not_once_each(
         await settle(pilot)
         assert len(code.value) == code.max_length
         assert len(rung) == 1
+
+
+async def test_nothing_leaves_a_password_or_code_field_by_copy_or_cut(
+    service: SimulatedService,
+) -> None:
+    """Shift+Home then Ctrl+C (or Ctrl+X) in a password or code field copies nothing: neither
+    to the terminal's clipboard nor to the app's, which Ctrl+V reads back in another field."""
+    app = MesApp(service=service)
+    copied: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        screen = await open_identification(pilot)
+        code = screen.query_one("#code", Input)
+        await pilot.press(*MARTINE_CODE)
+        for key in ("ctrl+c", "ctrl+x"):
+            await pilot.press("shift+home", key)
+            await settle(pilot)
+            assert code.value == MARTINE_CODE  # cut removed nothing either
+        assert copied == []
+        assert app.clipboard == ""
+
+
+async def test_the_next_person_finds_nothing_the_last_one_copied(service: SimulatedService) -> None:
+    app = MesApp(service=service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_identification(pilot)
+        screen.query_one("#nir", Input).focus()  # an ordinary field: copy works there
+        await pilot.press(*MARTINE_NIR, "shift+home", "ctrl+c")
+        await settle(pilot)
+        assert app.clipboard.strip() != ""
+        await pilot.press("ctrl+n", "tab", "enter")  # next person: yes
+        await settle(pilot)
+        assert app.clipboard == ""
