@@ -158,7 +158,7 @@ def _config(settings: Settings, data_dir: Path, *, as_json: bool) -> int:
             name: {"value": value, "source": settings.sources[name]}
             for name, value in settings.values.items()
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(safe.json_text(data))
         return 0
     where = settings.config_file
     print(tc.FILE_USED.format(path=safe.printable(str(where))) if where else tc.FILE_NONE)
@@ -226,12 +226,13 @@ def _exit_on_hangup_plain() -> None:
 def _registry(args: argparse.Namespace, data_dir: Path) -> int:
     from mes_tui.services import open_service
     from mes_tui.services.errors import ImportRejected
+    from mes_tui.texts import safe
 
     service = open_service(data_dir)
     if args.registry_command == "list":
         entries = service.list_registry()
         if args.json:
-            print(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
+            print(safe.json_text([e.as_json() for e in entries]))
         else:
             _print_registry_table([e.as_json() for e in entries])
         return 0
@@ -335,10 +336,8 @@ def _outbox(args: argparse.Namespace, data_dir: Path) -> int:
     if args.json:
         keys = ("channel", "to", "purpose", "code", "sent_at")
         print(
-            json.dumps(
-                [{k: m.as_json()[k] for k in keys} | {"subject": m.subject} for m in messages],
-                ensure_ascii=False,
-                indent=2,
+            safe.json_text(
+                [{k: m.as_json()[k] for k in keys} | {"subject": m.subject} for m in messages]
             )
         )
         return 0

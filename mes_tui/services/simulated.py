@@ -87,6 +87,7 @@ from mes_tui.services.importing import PersonRecord, carries_nir, validate_rows
 from mes_tui.services.rules import ThrottleRule
 from mes_tui.services.secrets import KeyProvider
 from mes_tui.services.storage import Storage, day, from_day, from_instant, instant
+from mes_tui.texts import safe
 from mes_tui.texts import service as t
 from mes_tui.texts import validation as vt
 
@@ -567,9 +568,12 @@ class SimulatedService:
                 raise InvalidInput("folder", t.RECEIPT_FOLDER_RELATIVE)
             if self.receipt_folders:
                 real = Path(os.path.realpath(target))
-                allowed = [Path(os.path.realpath(p)) for p in (default, *self.receipt_folders)]
-                if not any(real == a or a in real.parents for a in allowed):
-                    shown = ", ".join(str(p) for p in (default, *self.receipt_folders))
+                # Each folder once, as the person reads them (the default is often listed too).
+                folders = dict.fromkeys(
+                    Path(os.path.realpath(p)) for p in (default, *self.receipt_folders)
+                )
+                if not any(real == a or a in real.parents for a in folders):
+                    shown = ", ".join(safe.printable(str(p)) for p in folders)
                     raise InvalidInput("folder", t.RECEIPT_FOLDER_NOT_ALLOWED.format(folders=shown))
         except ValueError:  # a NUL byte, or a name the system cannot encode
             raise InvalidInput(

@@ -25,3 +25,21 @@ def printable(text: str) -> str:
 def has_control_characters(text: str) -> bool:
     """True if ``printable`` would change ``text`` other than its whitespace."""
     return printable(text) != text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def json_text(data: object) -> str:
+    """``data`` as indented JSON, readable (accents and emoji kept) yet safe to print on a
+    terminal: every character ``printable`` would drop or turn into a space is written as a
+    ``\\uXXXX`` escape, which JSON readers turn back into the same text."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(
+        ch
+        if ch == "\n" or unicodedata.category(ch) not in _ESCAPED
+        else json.dumps(ch)[1:-1]  # \uXXXX, a surrogate pair beyond the BMP
+        for ch in text
+    )
+
+
+_ESCAPED = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))

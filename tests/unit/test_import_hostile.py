@@ -387,6 +387,30 @@ def test_a_registry_written_by_another_tool_is_listed_without_escapes(
     assert "BENALI[2J ]0;xKarim" in out
 
 
+def test_the_json_list_escapes_what_a_terminal_would_obey_and_keeps_the_data(
+    cli: Any, data_dir: Path
+) -> None:
+    """``registry list --json`` and ``outbox --json`` go to a terminal as often as to a
+    program: controls, bidi overrides and zero-width characters are written as JSON escapes,
+    so that the terminal shows them and a JSON reader gets the very same text back."""
+    service = open_service(data_dir, clock=FakeClock())
+    first, last = "Kar\u202eim\u200b", "BEN\x85ALI\x1b[2J\u2028\x7f"
+    service.storage.write(
+        lambda conn: conn.execute(
+            "UPDATE people SET first_name = ?, last_name = ? WHERE nir = ?", (first, last, d.KARIM)
+        )
+    )
+    code, out, _ = cli("registry", "list", "--json")
+    assert code == 0
+    assert_terminal_safe(out)
+    assert "\\u202e" in out and "Françoise Hélène" in out  # accents stay readable
+    karim = next(p for p in json.loads(out) if p["nir"] == d.KARIM)
+    assert (karim["first_name"], karim["last_name"]) == (first, last)
+    code, out, _ = cli("outbox", "--json")
+    assert code == 0
+    assert_terminal_safe(out)
+
+
 # -- the real program, once, through a pipe --------------------------------------------------------
 def test_the_installed_command_rejects_a_hostile_file_cleanly(tmp_path: Path) -> None:
     path = write_csv(

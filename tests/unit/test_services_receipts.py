@@ -79,6 +79,25 @@ def test_receipt_folder_must_be_absolute_and_allowed(tmp_path: Path) -> None:
     assert written.parent == allowed / "mars" and written.exists()
 
 
+def test_the_refusal_names_each_allowed_folder_once(tmp_path: Path) -> None:
+    """The SSH settings list the default folder among the allowed ones: the person reads it
+    once, and no folder name reaches the screen with control characters."""
+    from mes_tui.models import Status
+    from mes_tui.services import open_service
+    from mes_tui.services.clock import FakeClock
+    from mes_tui.services.errors import InvalidInput
+
+    data = tmp_path / "data"
+    default = data / "justificatifs"
+    odd = tmp_path / "part\x1b[31mage"
+    service = open_service(data, clock=FakeClock(), receipt_folders=(default, odd, default))
+    service.oppose("116304403801618", expected=Status.EN_ATTENTE)
+    with pytest.raises(InvalidInput) as outside:
+        service.save_receipt("116304403801618", tmp_path / "ailleurs")
+    assert outside.value.message.count(str(default)) == 1
+    assert "\x1b" not in outside.value.message
+
+
 def test_two_sessions_saving_at_once_give_one_receipt(
     service: SimulatedService, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
