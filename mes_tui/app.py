@@ -548,11 +548,12 @@ class MesApp(App[None]):
         self.show_messages = self.messages_allowed and prefs.show_messages
         self.animation_level = "none" if prefs.calm else "full"
         self._apply_cursor_visibility()
+        saved = False
         if self._save_preferences:
             from mes_tui import preferences
 
-            preferences.save(prefs)
-        self.notify(t.SETTINGS_SAVED, markup=False)
+            saved = preferences.save(prefs)
+        self.notify(t.SETTINGS_SAVED if saved else t.SETTINGS_FOR_THIS_SESSION, markup=False)
 
     # -- the terminal cursor follows focus ---------------------------------------------------
     def on_mount(self) -> None:

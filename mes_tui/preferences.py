@@ -60,8 +60,9 @@ def load(path: Path | None = None) -> Preferences:
         return Preferences()
 
 
-def save(prefs: Preferences, path: Path | None = None) -> None:
-    """Write atomically; a failure to save is not worth interrupting the person for."""
+def save(prefs: Preferences, path: Path | None = None) -> bool:
+    """Write atomically; False if it could not be written (a folder the account may not write,
+    as on an SSH host): not worth interrupting the person for, but not to be called saved."""
     path = path or config_dir() / "preferences.json"
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -70,4 +71,5 @@ def save(prefs: Preferences, path: Path | None = None) -> None:
             json.dump(asdict(prefs), out, indent=2)
         os.replace(tmp, path)
     except OSError:
-        return
+        return False
+    return True

@@ -17,6 +17,9 @@ KEY_NEW_SESSION = "Nouvelle personne"
 KEY_KEYS = "Touches"
 KEY_SETTINGS = "Réglages"
 SETTINGS_SAVED = "Réglages enregistrés."
+SETTINGS_FOR_THIS_SESSION = (
+    "Réglages appliqués pour cette session ; ils ne sont pas enregistrés sur ce poste."
+)
 
 BUSY = "Traitement en cours…"
 UNEXPECTED_ERROR = (

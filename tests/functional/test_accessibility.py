@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from mes_tui import journey
@@ -15,6 +16,7 @@ from mes_tui.screens.confirm import ConfirmScreen
 from mes_tui.screens.keys import KeysScreen
 from mes_tui.screens.settings import SettingsScreen
 from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.texts import ui as t
 from mes_tui.widgets.choice_list import ChoiceList
 from mes_tui.widgets.controls import Tick
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
@@ -232,6 +234,31 @@ async def test_settings_change_theme_and_are_remembered(service, tmp_path: Path)
     saved = load()
     assert saved.theme == "mes-contraste"
     assert saved.show_cursor is True
+
+
+@pytest.mark.parametrize("writable", [True, False], ids=["saved", "not-writable"])
+async def test_settings_say_whether_they_were_saved(  # type: ignore[no-untyped-def]
+    service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writable: bool
+) -> None:
+    """On an SSH host the preferences folder is not the account's to write: the settings still
+    apply to the session, and the notice says they were not saved."""
+    if not writable:
+        (tmp_path / "a-file").write_text("")
+        monkeypatch.setenv("MES_TUI_CONFIG_DIR", str(tmp_path / "a-file" / "mes-tui"))
+    app = MesApp(service=service, preferences=Preferences(), save_preferences=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("3")  # high contrast
+        app.screen.query_one("#save").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.theme == "mes-contraste"
+        notices = [n.message for n in app._notifications]
+    expected = t.SETTINGS_SAVED if writable else t.SETTINGS_FOR_THIS_SESSION
+    assert notices == [expected]
+    assert (load().theme == "mes-contraste") is writable
 
 
 async def test_settings_escape_undoes_the_preview(service) -> None:  # type: ignore[no-untyped-def]
