@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing = registry_sub.add_parser("import", help=t.HELP_REGISTRY_IMPORT, parents=after)
     importing.add_argument("file", type=Path, metavar="FICHIER")
     registry_sub.add_parser("reset", help=t.HELP_REGISTRY_RESET, parents=after)
+    registry_sub.add_parser("reset-key", help=t.HELP_REGISTRY_RESET_KEY, parents=after)
 
     outbox = sub.add_parser("outbox", help=t.HELP_OUTBOX, parents=after)
     outbox.add_argument("--json", action="store_true", help=t.HELP_JSON)
@@ -131,12 +132,16 @@ def run(argv: list[str]) -> int:
     _configure_logging(data_dir)
     if args.command is None:
         return _run_interface(args, settings, data_dir)
+    from mes_tui.services.errors import ServiceError
+
     try:
         if args.command == "registry":
             return _registry(args, data_dir)
         return _outbox(args, data_dir)
     except OSError as error:
         return _fail(t.IO_ERROR.format(error=error.strerror or error))
+    except ServiceError as error:  # the registry is busy, its key is missing…
+        return _fail(error.message)
 
 
 def _wants_plain(args: argparse.Namespace) -> bool:
@@ -228,6 +233,8 @@ def _registry(args: argparse.Namespace, data_dir: Path) -> int:
     from mes_tui.services.errors import ImportRejected
     from mes_tui.texts import safe
 
+    if args.registry_command == "reset-key":
+        return _reset_key(data_dir)
     service = open_service(data_dir)
     if args.registry_command == "list":
         entries = service.list_registry()
@@ -253,6 +260,24 @@ def _registry(args: argparse.Namespace, data_dir: Path) -> int:
             print(t.IMPORT_ROW.format(row=row, reason=reason), file=sys.stderr)
         return 1
     print(t.IMPORT_DONE.format(count=count))
+    return 0
+
+
+def _reset_key(data_dir: Path) -> int:
+    """A new key for the codes: what to do when the old one is lost and cannot be restored."""
+    from mes_tui.services import open_service
+    from mes_tui.services.secrets import SecretStore
+    from mes_tui.texts import safe
+    from mes_tui.texts import service as ts
+
+    store = SecretStore(data_dir, may_create=False)
+    open_service(data_dir, secret_store=store)  # a registry there, up to date
+    store.reset()
+    where = safe.printable(str(store.key_file))
+    print(ts.KEY_RESET_DONE.format(where=where))
+    import logging
+
+    logging.getLogger("mes_tui").warning("nouvelle clé de hachage des codes créée : %s", where)
     return 0
 
 

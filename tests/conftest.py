@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,3 +24,18 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 def data_dir(tmp_path: Path) -> Path:
     """A data directory path that does not exist yet (the service creates it)."""
     return tmp_path / "data"
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """``mes_tui.cli.run`` sends the package's logs to the data folder's file: undo it after
+    each test, so that later tests still see them (caplog) and no file stays open."""
+    logger = logging.getLogger("mes_tui")
+    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    yield
+    for handler in logger.handlers:
+        if handler not in handlers:
+            handler.close()
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+    logger.propagate = propagate

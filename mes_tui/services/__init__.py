@@ -64,11 +64,17 @@ def open_service(
     private_dir(path)
     clock = clock or SystemClock()
     storage = Storage(path / REGISTRY_FILE)
-    storage.migrate()
+    new = storage.migrate() == 0
+    if secret_store is None:
+        # A key is made with the registry, never later: a registry that has lost its key
+        # says so (KeyMissing) instead of silently voiding its codes and lockouts.
+        secret_store = SecretStore(path, may_create=new)
+        if new:
+            secret_store.key()
     service = SimulatedService(
         storage,
         delivery or SimulatedDelivery(path / OUTBOX_FILE, clock),
-        secret_store or SecretStore(path),
+        secret_store,
         clock,
         password_hashing=password_hashing,
         receipt_folders=tuple(Path(p) for p in receipt_folders),

@@ -164,6 +164,14 @@ class StorageBusy(ServiceError):
         super().__init__(t.STORAGE_BUSY)
 
 
+class KeyMissing(ServiceError):
+    """The key that hashes codes is missing or unreadable for a registry that already exists:
+    every code issued and every lockout depends on it, so none is made up silently."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(t.KEY_MISSING.format(where=where))
+
+
 class ImportRejected(Exception):
     """A registry import with bad rows; nothing was imported. ``problems``: (row number, reason)."""
 

@@ -7,6 +7,7 @@ hosts without a session bus).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -15,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
+from mes_tui.services.errors import KeyMissing
 from mes_tui.services.storage import PRIVATE_FILE
 
 log = logging.getLogger("mes_tui")
@@ -57,6 +59,10 @@ def _warn_fallback_once(reason: str) -> None:
     )
 
 
+def _keyring_off() -> bool:
+    return os.environ.get("MES_TUI_KEYRING", "").strip().lower() in {"off", "0", "no", "false"}
+
+
 def _usable_keyring() -> Any | None:
     """The keyring backend if one can actually store secrets, else None."""
     try:
@@ -74,13 +80,32 @@ def _usable_keyring() -> Any | None:
 
 
 class SecretStore:
-    """The HMAC key of one data directory."""
+    """The HMAC key of one data directory.
 
-    def __init__(self, data_dir: Path) -> None:
+    ``may_create``: make a key if there is none. Only for a new registry: for one that exists,
+    a missing key means every code it issued and every lockout it counts would silently stop
+    working, so it is an error (``KeyMissing``) that says what to do."""
+
+    def __init__(self, data_dir: Path, *, may_create: bool = True) -> None:
         self.data_dir = data_dir
         self.key_file = data_dir / KEY_FILE_NAME
+        self.may_create = may_create
         self._key: bytes | None = None
         self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        """Replace the key with a new one (``mes-tui registry reset-key``): every code issued
+        and every failure counted under the old one no longer matches."""
+        with self._lock:
+            self._key = None
+            self.may_create = True
+            backend = None if _keyring_off() else _usable_keyring()
+            if backend is not None:
+                with contextlib.suppress(Exception):
+                    backend.delete_password(KEYRING_SERVICE, self.keyring_user)
+            with contextlib.suppress(FileNotFoundError):
+                self.key_file.unlink()
+            self._key = self._load()
 
     @property
     def keyring_user(self) -> str:
@@ -93,8 +118,16 @@ class SecretStore:
                 self._key = self._load()
             return self._key
 
+    def _missing(self) -> KeyMissing:
+        log.error(
+            "clé de hachage des codes introuvable ou illisible (%s) pour un registre existant : "
+            "rien n'est vérifié ; restaurez-la ou lancez « mes-tui registry reset-key »",
+            self.key_file,
+        )
+        return KeyMissing(str(self.key_file))
+
     def _load(self) -> bytes:
-        if os.environ.get("MES_TUI_KEYRING", "").strip().lower() in {"off", "0", "no", "false"}:
+        if _keyring_off():
             _warn_fallback_once("MES_TUI_KEYRING=off")
             return self._from_file()
         backend = _usable_keyring()
@@ -109,6 +142,8 @@ class SecretStore:
 
     def _from_keyring(self, backend: Any) -> bytes:
         stored = backend.get_password(KEYRING_SERVICE, self.keyring_user)
+        if stored is None and not self.may_create:
+            raise self._missing()
         if stored is None:
             backend.set_password(KEYRING_SERVICE, self.keyring_user, secrets.token_hex(KEY_BYTES))
             # Read back: if another process stored its key meanwhile, we all use the last one.
@@ -124,7 +159,10 @@ class SecretStore:
         try:
             return self._read_key_file()
         except FileNotFoundError:
-            pass
+            if not self.may_create:
+                raise self._missing() from None
+        except (OSError, ValueError):  # unreadable, or not a key
+            raise self._missing() from None
         self.data_dir.mkdir(parents=True, exist_ok=True)
         temp = self.data_dir / f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
@@ -142,7 +180,10 @@ class SecretStore:
         return self._read_key_file()
 
     def _read_key_file(self) -> bytes:
-        text = self.key_file.read_text(encoding="ascii").strip()
+        try:
+            text = self.key_file.read_text(encoding="ascii").strip()
+        except UnicodeDecodeError as error:
+            raise ValueError("clé de hachage illisible dans le dossier de données") from error
         key = bytes.fromhex(text)
         if len(key) != KEY_BYTES:
             raise ValueError("clé de hachage illisible dans le dossier de données")

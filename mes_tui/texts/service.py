@@ -173,3 +173,14 @@ RECEIPT_FOLDER_NOT_ALLOWED = (
     "Sur ce poste, le justificatif ne peut être enregistré que dans l'un de ces dossiers "
     "(ou l'un de leurs sous-dossiers) : {folders}."
 )
+KEY_MISSING = (
+    "Le service est indisponible : la clé qui protège les codes ({where}) est introuvable ou "
+    "illisible. Un administrateur doit la restaurer depuis sa sauvegarde, ou en créer une "
+    "nouvelle avec « mes-tui registry reset-key » (tous les codes en cours deviendront alors "
+    "inutilisables)."
+)
+KEY_RESET_DONE = (
+    "Nouvelle clé créée ({where}). Les codes provisoires et à usage unique envoyés jusqu'ici ne "
+    "sont plus valables et les blocages en cours sont levés : chaque personne doit demander un "
+    "nouveau code provisoire."
+)

@@ -12,13 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import sqlite3
 import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -101,21 +99,6 @@ def write_csv(path: Path, rows: list[dict[str, Any]], delimiter: str = ";") -> P
 def write_json(path: Path, rows: list[dict[str, Any]]) -> Path:
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     return path
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """``run`` sends the package's logs to the data directory's file: undo it after each test,
-    so that later tests still see them (caplog) and no file stays open."""
-    logger = logging.getLogger("mes_tui")
-    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
-    yield
-    for handler in logger.handlers:
-        if handler not in handlers:
-            handler.close()
-    logger.handlers[:] = handlers
-    logger.setLevel(level)
-    logger.propagate = propagate
 
 
 @pytest.fixture

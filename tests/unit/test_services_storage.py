@@ -22,7 +22,7 @@ from mes_tui.services import SimulatedService, open_service
 from mes_tui.services import demo as d
 from mes_tui.services import secrets as secret_module
 from mes_tui.services.clock import FakeClock
-from mes_tui.services.errors import IdentificationFailed, Locked, StorageBusy
+from mes_tui.services.errors import IdentificationFailed, KeyMissing, Locked, StorageBusy
 from mes_tui.services.hashing import PasswordHashing
 from mes_tui.services.secrets import KEYRING_SERVICE, SecretStore
 from mes_tui.services.storage import SCHEMA_VERSION, Storage
@@ -176,6 +176,61 @@ def test_key_file_fallback_is_created_once_and_warned_once(
     warnings = [r for r in caplog.records if "trousseau" in r.getMessage().lower()]
     assert len(warnings) == 1
     assert warnings[0].name == "mes_tui"
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbled"])
+def test_a_lost_key_is_an_error_that_says_what_to_do_never_a_new_key(
+    data_dir: Path,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    fresh_warning: None,
+    damage: str,
+) -> None:
+    """Every provisional code and every lockout of a registry hangs on its key: a new one made
+    up silently would void them all, with nothing in the log."""
+    open_service(data_dir, clock=clock)
+    key_file = data_dir / "secret.key"
+    if damage == "deleted":
+        key_file.unlink()
+    else:
+        key_file.write_bytes(b"\xff not a key")
+    caplog.set_level(logging.ERROR, logger="mes_tui")
+    again = open_service(data_dir, clock=clock)
+    with pytest.raises(KeyMissing) as missing:
+        again.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
+    assert "mes-tui registry reset-key" in missing.value.message
+    assert str(key_file) in missing.value.message
+    assert damage != "deleted" or not key_file.exists()  # nothing made up
+    assert any("reset-key" in r.getMessage() for r in caplog.records)
+
+
+def test_reset_key_makes_a_new_key_and_voids_the_codes(
+    data_dir: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str], fresh_warning: None
+) -> None:
+    from mes_tui.cli import run
+
+    open_service(data_dir, clock=clock)
+    (data_dir / "secret.key").unlink()
+    assert run(["--data-dir", str(data_dir), "registry", "list"]) == 1
+    assert "reset-key" in capsys.readouterr().err
+    assert run(["--data-dir", str(data_dir), "registry", "reset-key"]) == 0
+    assert "ne sont plus valables" in capsys.readouterr().out
+    service = open_service(data_dir, clock=clock)
+    with pytest.raises(IdentificationFailed):  # the code of the invitation, hashed by the old key
+        service.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
+
+
+def test_a_registry_whose_key_is_not_in_the_keyring_says_so(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, fresh_warning: None
+) -> None:
+    monkeypatch.delenv("MES_TUI_KEYRING")
+    backend = FakeKeyring()
+    monkeypatch.setattr(secret_module, "_usable_keyring", lambda: backend)
+    open_service(data_dir, clock=clock)
+    backend.stored.clear()  # another user's session, a keyring reset…
+    with pytest.raises(KeyMissing):
+        open_service(data_dir, clock=clock).identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
+    assert backend.stored == {}
 
 
 def test_concurrent_first_use_agrees_on_one_key(tmp_path: Path, fresh_warning: None) -> None:
