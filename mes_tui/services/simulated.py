@@ -464,38 +464,49 @@ class SimulatedService:
         person = self._code_requester(nir_without_key, birth_date, card_type, serial)
         assert person.email is not None  # checked by _code_requester
         day_text = day(local_date(self.clock))
-        code = new_provisional_code()
-        message = self._send(
-            Channel.EMAIL,
-            person.email,
-            "code_provisoire",
-            t.MAIL_SUBJECT_PROVISIONAL_CODE,
-            t.MAIL_BODY_PROVISIONAL_CODE.format(name=person.full_name, code=code),
-            code,
-            person.nir,
-        )
-        # Only now, with the message gone, does the new code replace the old one.
-        code_hash = self.hasher.provisional_code(person.nir, code)
 
-        def replace(conn: sqlite3.Connection) -> int:
+        # One of the day's requests is taken before anything is sent: of many sessions asking
+        # at once, only as many as the day allows send a message (and each message's code is
+        # valid when sent, until a later one replaces it).
+        def reserve(conn: sqlite3.Connection) -> int:
             return conn.execute(
-                "UPDATE people SET provisional_code_hash = ?, code_requests_day = ?, "
+                "UPDATE people SET code_requests_day = ?, "
                 "code_requests_count = CASE WHEN code_requests_day = ? "
                 "THEN code_requests_count + 1 ELSE 1 END "
                 "WHERE id = ? AND (code_requests_day <> ? OR code_requests_count < ?)",
-                (
-                    code_hash,
-                    day_text,
-                    day_text,
-                    person.id,
-                    day_text,
-                    rules.CODE_REQUESTS_PER_DAY,
-                ),
+                (day_text, day_text, person.id, day_text, rules.CODE_REQUESTS_PER_DAY),
             ).rowcount
 
-        if self.storage.write(replace) == 0:
-            # Another session used up the day's requests meanwhile; the code sent is not valid.
+        def release(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE people SET code_requests_count = code_requests_count - 1 "
+                "WHERE id = ? AND code_requests_day = ? AND code_requests_count > 0",
+                (person.id, day_text),
+            )
+
+        if self.storage.write(reserve) == 0:
             raise TooManyRequests(rules.CODE_REQUESTS_PER_DAY)
+        code = new_provisional_code()
+        try:
+            message = self._send(
+                Channel.EMAIL,
+                person.email,
+                "code_provisoire",
+                t.MAIL_SUBJECT_PROVISIONAL_CODE,
+                t.MAIL_BODY_PROVISIONAL_CODE.format(name=person.full_name, code=code),
+                code,
+                person.nir,
+            )
+        except BaseException:
+            self.storage.write(release)  # not sent: the request is not counted
+            raise
+        # Only now, with the message gone, does the new code replace the old one.
+        code_hash = self.hasher.provisional_code(person.nir, code)
+        self.storage.write(
+            lambda conn: conn.execute(
+                "UPDATE people SET provisional_code_hash = ? WHERE id = ?", (code_hash, person.id)
+            )
+        )
         log.info("nouveau code provisoire envoyé")
         return CodeSent(channel=Channel.EMAIL, masked_to=mask_email(person.email), message=message)
 

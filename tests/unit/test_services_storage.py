@@ -154,6 +154,51 @@ def test_failures_are_counted_exactly_under_concurrency(service: SimulatedServic
     assert Counter(outcomes) == {"failed": 4, "locked": 6}
 
 
+def test_new_codes_asked_at_once_send_no_more_messages_than_the_day_allows(
+    service: SimulatedService,
+) -> None:
+    """Twenty sessions asking a new provisional code for one person at the same moment: as
+    many are accepted as the day allows, exactly that many e-mails go out, and the code that
+    works is one of those sent (no message with a code that never was valid)."""
+    from mes_tui.models import CardType
+    from mes_tui.services import rules
+    from mes_tui.services.errors import TooManyRequests
+
+    def sent_codes() -> list[str]:
+        return [m.code for m in service.outbox() if m.purpose == "code_provisoire" and m.code]
+
+    before = len(sent_codes())
+    barrier = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def ask() -> None:
+        barrier.wait()
+        try:
+            service.request_provisional_code(MARTINE[:13], date(1976, 6, 16), SANS, MARTINE_SERIAL)
+        except TooManyRequests:
+            outcomes.append("refused")
+        else:
+            outcomes.append("sent")
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    allowed = rules.CODE_REQUESTS_PER_DAY
+    assert Counter(outcomes) == {"sent": allowed, "refused": 20 - allowed}
+    codes = sent_codes()[before:]
+    assert len(codes) == allowed
+    working = []
+    for code in codes:
+        try:
+            service.identify(code, MARTINE, CardType.SANS_PHOTO, MARTINE_SERIAL)
+        except IdentificationFailed:
+            continue
+        working.append(code)
+    assert len(working) == 1
+
+
 # -- the key -----------------------------------------------------------------------------------
 @pytest.fixture
 def fresh_warning(monkeypatch: pytest.MonkeyPatch) -> None:
