@@ -5,12 +5,12 @@ Regenerate with ``pytest tests/snapshots --snapshot-update`` and look at every c
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from mes_tui import journey
 from mes_tui.app import MesApp
@@ -18,6 +18,7 @@ from mes_tui.models import CardType
 from mes_tui.screens.credentials import CredentialsScreen, SuggestionLink
 from mes_tui.services import open_service
 from mes_tui.services.clock import FakeClock
+from tests.functional.journey_helpers import wait_for
 
 NIR = "116304403801618"
 SIZE = (80, 24)
@@ -55,17 +56,21 @@ def test_credentials_taken_identifier_and_checklist(snap_compare: Any, data_dir:
     """Suggestions for a taken identifier; the checklist with rules met and missing."""
     app, service = make_app(data_dir)
 
+    def focused_id() -> str | None:
+        return app.screen.focused.id if app.screen.focused is not None else None
+
     async def run_before(pilot: Pilot[Any]) -> None:
         identified(app, service)
         app.goto(journey.Step.CREDENTIALS)
-        await pilot.pause()
+        # Each step waits for what it needs, however slow the machine: the form shown with
+        # its first field focused, the suggestions back from the service, the password typed.
+        await wait_for(pilot, lambda: isinstance(app.screen, CredentialsScreen))
+        await wait_for(pilot, lambda: focused_id() == "identifier")
         await pilot.press(*"lucas.petit", "tab")
-        for _ in range(500):
-            if isinstance(app.screen, CredentialsScreen) and app.screen.query(SuggestionLink):
-                break
-            await asyncio.sleep(0.01)
-            await pilot.pause()
+        await wait_for(pilot, lambda: bool(app.screen.query(SuggestionLink)))
+        await wait_for(pilot, lambda: focused_id() == "password")
         await pilot.press(*"abc7")
+        await wait_for(pilot, lambda: app.screen.query_one("#password", Input).value == "abc7")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
