@@ -52,17 +52,10 @@ SAN = CardType.SANS_PHOTO
 
 @pytest.fixture
 def logged(data_dir: Path) -> Iterator[Path]:
-    """The package's logs go to ``DATA_DIR/mes-tui.log``, set up as the command line does."""
-    logger = logging.getLogger("mes_tui")
-    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    """The package's logs go to ``DATA_DIR/mes-tui.log``, set up as the command line does
+    (and undone after the test by ``tests/conftest.py``)."""
     _configure_logging(data_dir)
     yield data_dir / "mes-tui.log"
-    for handler in logger.handlers:
-        if handler not in handlers:
-            handler.close()
-    logger.handlers[:] = handlers
-    logger.setLevel(level)
-    logger.propagate = propagate
 
 
 def other_otp(code: str) -> str:
