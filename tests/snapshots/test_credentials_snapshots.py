@@ -18,7 +18,7 @@ from mes_tui.models import CardType
 from mes_tui.screens.credentials import CredentialsScreen, SuggestionLink
 from mes_tui.services import open_service
 from mes_tui.services.clock import FakeClock
-from tests.functional.journey_helpers import wait_for
+from tests.functional.journey_helpers import settle, wait_for
 
 NIR = "116304403801618"
 SIZE = (80, 24)
@@ -71,7 +71,9 @@ def test_credentials_taken_identifier_and_checklist(snap_compare: Any, data_dir:
         await wait_for(pilot, lambda: focused_id() == "password")
         await pilot.press(*"abc7")
         await wait_for(pilot, lambda: app.screen.query_one("#password", Input).value == "abc7")
-        await pilot.pause()
+        # The form scrolls to keep the password and its checklist in view a frame later: until
+        # the screen stops changing.
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
