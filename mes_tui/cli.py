@@ -218,13 +218,17 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
 
 def _exit_on_hangup_plain() -> None:
     """In the plain mode a hangup ends the program through SystemExit, so that ``finally``
-    blocks run (a receipt being written is cleaned up, a transaction rolled back)."""
+    blocks run (a receipt being written is cleaned up, a transaction rolled back). Ctrl+C ends
+    it as its prompts say (exit 130), even when it was started with SIGINT ignored, as every
+    program started in the background of a script is: Python would then leave Ctrl+C without
+    effect."""
     import signal
 
     def leave(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGHUP, leave)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # -- registry ------------------------------------------------------------------------------

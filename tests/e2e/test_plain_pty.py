@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -44,7 +45,9 @@ def environment(**extra: str) -> dict[str, str]:
 class Session:
     """``python -m mes_tui`` in a pseudo-terminal, with everything it wrote kept."""
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], *, ignoring_ctrl_c: bool = False
+    ) -> None:
         self.log = io.StringIO()
         self.child = pexpect.spawn(
             sys.executable,
@@ -53,6 +56,10 @@ class Session:
             encoding="utf-8",
             timeout=TIMEOUT,
             dimensions=(24, 80),
+            # As a program started in the background of a script is: SIGINT ignored.
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            if ignoring_ctrl_c
+            else None,
         )
         self.child.logfile_read = self.log
 
@@ -172,6 +179,20 @@ def test_plain_mode_is_chosen_without_the_option(
     assert session.finish() == 0
     assert tplain.INTRO.splitlines()[0] in session.transcript
     assert_plain_text(session.transcript)
+
+
+def test_ctrl_c_works_even_when_started_with_sigint_ignored(tmp_path: Path) -> None:
+    """Started from a script's background job (make, a CI runner), a program inherits SIGINT
+    ignored, and Python leaves it so: Ctrl+C at a prompt did nothing. The plain mode says
+    Ctrl+C ends it, so it does."""
+    session = Session(
+        ["--plain", "--data-dir", str(tmp_path / "data")], environment(), ignoring_ctrl_c=True
+    )
+    session.answer("Votre choix (défaut : 1) : ", "1")
+    session.child.expect_exact(SECRET_PROMPT)
+    session.child.sendintr()
+    session.child.expect_exact(tplain.INTERRUPTED)
+    assert session.finish() == 130
 
 
 def test_ctrl_c_at_a_masked_prompt_and_ctrl_d_at_the_menu(tmp_path: Path) -> None:
