@@ -575,6 +575,9 @@ class SimulatedService:
             return default
         try:
             target = Path(folder).expanduser()
+            if safe.has_control_characters(str(target)):
+                # ESC, BEL, bidi overrides in a folder name: shown later, they would act.
+                raise InvalidInput("folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME))
             if not target.is_absolute():
                 raise InvalidInput("folder", t.RECEIPT_FOLDER_RELATIVE)
             if self.receipt_folders:

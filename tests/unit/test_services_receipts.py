@@ -121,3 +121,54 @@ def test_two_sessions_saving_at_once_give_one_receipt(
         service.save_receipt(MARTINE)
     # The other session's receipt is the only one; the loser removed its own file.
     assert [p.name for p in inner[0].parent.iterdir()] == [inner[0].name]
+
+
+def test_a_folder_that_cannot_be_made_leaves_no_folder_and_renders_no_pdf(
+    service: SimulatedService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fifteen folders of 200 characters, then one of 300 (too long for the file system): the
+    refusal came after the fifteen were made and a PDF was rendered; now nothing is left and
+    nothing is rendered, and the receipt stays available."""
+    from mes_tui.services import receipts
+
+    rendered: list[int] = []
+    render = receipts._render
+    monkeypatch.setattr(receipts, "_render", lambda *a: rendered.append(1) or render(*a))
+    service.oppose("116304403801618", expected=Status.EN_ATTENTE)
+    base = tmp_path / "base"
+    base.mkdir()
+    deep = base.joinpath(*(["d" * 200] * 15), "e" * 300)
+    with pytest.raises(InvalidInput) as refused:
+        service.save_receipt("116304403801618", deep)
+    assert refused.value.field == "folder"
+    assert list(base.iterdir()) == []
+    assert rendered == []
+    written = service.save_receipt("116304403801618", base / "a" / "b")
+    assert written.exists() and rendered == [1]
+
+
+def test_every_folder_made_for_a_receipt_is_the_owners_only(
+    service: SimulatedService, tmp_path: Path
+) -> None:
+    import os
+
+    service.oppose("116304403801618", expected=Status.EN_ATTENTE)
+    old = os.umask(0o022)
+    try:
+        written = service.save_receipt("116304403801618", tmp_path / "a" / "b" / "c")
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", written.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+@pytest.mark.parametrize("name", ["es\x1bc", "bel\x07l", "ren\u202everse"])
+def test_a_folder_name_with_control_characters_is_refused_before_anything(
+    service: SimulatedService, tmp_path: Path, name: str
+) -> None:
+
+    service.oppose("116304403801618", expected=Status.EN_ATTENTE)
+    with pytest.raises(InvalidInput) as refused:
+        service.save_receipt("116304403801618", tmp_path / name / "x")
+    assert refused.value.field == "folder"
+    assert not (tmp_path / name).exists()
