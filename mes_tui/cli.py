@@ -217,17 +217,19 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
 
 
 def _exit_on_hangup_plain() -> None:
-    """In the plain mode a hangup ends the program through SystemExit, so that ``finally``
-    blocks run (a receipt being written is cleaned up, a transaction rolled back). Ctrl+C ends
-    it as its prompts say (exit 130), even when it was started with SIGINT ignored, as every
-    program started in the background of a script is: Python would then leave Ctrl+C without
-    effect."""
+    """In the plain mode a hangup or Ctrl+\\ ends the program through SystemExit (129, 131),
+    so that ``finally`` blocks run (a receipt being written is cleaned up, a transaction rolled
+    back, the echo turned back on). Ctrl+C ends it as its prompts say (exit 130), even when it
+    was started with SIGINT ignored, as every program started in the background of a script
+    is: Python would then leave Ctrl+C without effect."""
     import signal
 
     def leave(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGHUP, leave)
+    # Ctrl+\ (SIGQUIT) would otherwise kill it on the spot, echo left off after a masked prompt.
+    signal.signal(signal.SIGQUIT, leave)
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 

@@ -195,6 +195,17 @@ def test_ctrl_c_works_even_when_started_with_sigint_ignored(tmp_path: Path) -> N
     assert session.finish() == 130
 
 
+def test_ctrl_backslash_at_a_masked_prompt_ends_cleanly(tmp_path: Path) -> None:
+    """Ctrl+\\ sends SIGQUIT: by default Python dies on the spot (no clean-up, the terminal's
+    echo left off after a masked prompt). It ends the plain mode the normal way, exit 131."""
+    session = Session(["--plain", "--data-dir", str(tmp_path / "data")], environment())
+    session.answer("Votre choix (défaut : 1) : ", "1")
+    session.child.expect_exact(SECRET_PROMPT)
+    session.child.send("\x1c")
+    assert session.finish() == 131
+    assert_plain_text(session.transcript)
+
+
 def test_ctrl_c_at_a_masked_prompt_and_ctrl_d_at_the_menu(tmp_path: Path) -> None:
     data = tmp_path / "data"
     session = Session(["--plain", "--data-dir", str(data)], environment())
