@@ -139,6 +139,7 @@ class MesApp(App[None]):
         """Seconds, monotonic: what the idle wipe and its countdown are measured with (tests
         move it instead of waiting)."""
         self._idle_check_every = idle_check_every
+        self._idle_warning: Screen[Any] | None = None
         self._last_action = idle_clock()
         self.receipt_folders = receipt_folders
         """Folders where receipts may be written (empty: anywhere the person chooses)."""
@@ -501,7 +502,9 @@ class MesApp(App[None]):
     def _check_idle(self) -> None:
         from mes_tui.screens.idle import IdleScreen
 
-        if self.closing or self.idle_timeout <= 0 or isinstance(self.screen, IdleScreen):
+        # The warning already pushed counts even before it shows: a check that came while
+        # it was being mounted would push a second one.
+        if self.closing or self.idle_timeout <= 0 or self._idle_warning is not None:
             return
         if self.idle_clock() - self._last_action < self.idle_timeout:
             return
@@ -509,14 +512,15 @@ class MesApp(App[None]):
             return
 
         def answered(wipe: bool | None) -> None:
+            self._idle_warning = None
             self._last_action = self.idle_clock()
             if wipe:
                 self.wipe()
 
-        self.push_screen(
-            IdleScreen(self.idle_countdown, clock=self.idle_clock, every=self._idle_check_every),
-            answered,
+        self._idle_warning = IdleScreen(
+            self.idle_countdown, clock=self.idle_clock, every=self._idle_check_every
         )
+        self.push_screen(self._idle_warning, answered)
 
     def action_redraw(self) -> None:
         self.refresh(repaint=True, layout=True)
