@@ -107,6 +107,7 @@ class MesApp(App[None]):
         idle_clock: Callable[[], float] = time.monotonic,
         idle_check_every: float = 1.0,
         receipt_folders: tuple[Path, ...] = (),
+        key_file: Path | None = None,
         tune_memory: bool = False,
         build_ahead: bool = False,
     ) -> None:
@@ -143,6 +144,8 @@ class MesApp(App[None]):
         self._last_action = idle_clock()
         self.receipt_folders = receipt_folders
         """Folders where receipts may be written (empty: anywhere the person chooses)."""
+        self.key_file = key_file
+        """The file of the key that hashes codes, when the administrator chose one."""
         self._last_activity = time.monotonic()
         self._leaving = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
@@ -165,7 +168,9 @@ class MesApp(App[None]):
             if self._service is None:
                 from mes_tui.services import open_service
 
-                self._service = open_service(self._data_dir, receipt_folders=self.receipt_folders)
+                self._service = open_service(
+                    self._data_dir, receipt_folders=self.receipt_folders, key_file=self.key_file
+                )
             return self._service
 
     # -- the end ---------------------------------------------------------------------------

@@ -136,8 +136,8 @@ def run(argv: list[str]) -> int:
 
     try:
         if args.command == "registry":
-            return _registry(args, data_dir)
-        return _outbox(args, data_dir)
+            return _registry(args, data_dir, settings.key_file())
+        return _outbox(args, data_dir, settings.key_file())
     except OSError as error:
         return _fail(t.IO_ERROR.format(error=error.strerror or error))
     except ServiceError as error:  # the registry is busy, its key is missing…
@@ -188,6 +188,7 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
             data_dir=data_dir,
             show_messages=show_messages,
             receipt_folders=settings.receipt_folders(),
+            key_file=settings.key_file(),
         )
     from mes_tui import preferences
     from mes_tui.app import MesApp
@@ -203,6 +204,7 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
         idle_timeout=settings["idle_timeout"],
         idle_countdown=settings["idle_countdown"],
         receipt_folders=settings.receipt_folders(),
+        key_file=settings.key_file(),
         tune_memory=True,
         build_ahead=True,
     )
@@ -234,14 +236,14 @@ def _exit_on_hangup_plain() -> None:
 
 
 # -- registry ------------------------------------------------------------------------------
-def _registry(args: argparse.Namespace, data_dir: Path) -> int:
+def _registry(args: argparse.Namespace, data_dir: Path, key_file: Path | None) -> int:
     from mes_tui.services import open_service
     from mes_tui.services.errors import ImportRejected
     from mes_tui.texts import safe
 
     if args.registry_command == "reset-key":
-        return _reset_key(data_dir)
-    service = open_service(data_dir)
+        return _reset_key(data_dir, key_file)
+    service = open_service(data_dir, key_file=key_file)
     if args.registry_command == "list":
         entries = service.list_registry()
         if args.json:
@@ -269,14 +271,14 @@ def _registry(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
-def _reset_key(data_dir: Path) -> int:
+def _reset_key(data_dir: Path, key_file: Path | None) -> int:
     """A new key for the codes: what to do when the old one is lost and cannot be restored."""
     from mes_tui.services import open_service
     from mes_tui.services.secrets import SecretStore
     from mes_tui.texts import safe
     from mes_tui.texts import service as ts
 
-    store = SecretStore(data_dir, may_create=False)
+    store = SecretStore(data_dir, may_create=False, key_file=key_file)
     open_service(data_dir, secret_store=store)  # a registry there, up to date
     store.reset()
     where = safe.printable(str(store.key_file))
@@ -359,11 +361,11 @@ def _print_registry_table(rows: list[dict[str, Any]]) -> None:
             print(f"    {t.COL_PROFILES} " + ", ".join(format_nir(n) for n in row["profiles"]))
 
 
-def _outbox(args: argparse.Namespace, data_dir: Path) -> int:
+def _outbox(args: argparse.Namespace, data_dir: Path, key_file: Path | None) -> int:
     from mes_tui.services import open_service
     from mes_tui.texts import safe
 
-    messages = open_service(data_dir).outbox()
+    messages = open_service(data_dir, key_file=key_file).outbox()
     if args.json:
         keys = ("channel", "to", "purpose", "code", "sent_at")
         print(

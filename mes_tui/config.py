@@ -64,6 +64,18 @@ def _path(value: object) -> str:
     return str(Path(value).expanduser())
 
 
+def _key_file(value: object) -> str:
+    """An absolute file path, or empty for the default (keyring, else the data folder)."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(t.EXPECT_KEY_FILE)
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        raise ValueError(t.EXPECT_KEY_FILE)
+    return str(path)
+
+
 def _paths(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [v for v in value.split(os.pathsep) if v.strip()]
@@ -91,6 +103,7 @@ KEYS: tuple[Key, ...] = (
     Key("show_cursor", _boolean, False, "MES_TUI_SHOW_CURSOR", t.HELP_SHOW_CURSOR),
     Key("calm", _boolean, False, "MES_TUI_CALM", t.HELP_CALM),
     Key("receipt_folders", _paths, (), "MES_TUI_RECEIPT_FOLDERS", t.HELP_RECEIPT_FOLDERS),
+    Key("key_file", _key_file, "", "MES_TUI_KEY_FILE", t.HELP_KEY_FILE),
 )
 KEYS_BY_NAME = {key.name: key for key in KEYS}
 
@@ -117,6 +130,11 @@ class Settings:
 
     def receipt_folders(self) -> tuple[Path, ...]:
         return tuple(Path(p) for p in self.values["receipt_folders"])
+
+    def key_file(self) -> Path | None:
+        """Where the key that hashes codes lives, when the administrator chose (SSH hosts)."""
+        value = self.values["key_file"]
+        return Path(value) if value else None
 
 
 def default_config_file() -> Path:

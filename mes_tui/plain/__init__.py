@@ -33,6 +33,7 @@ def run_plain(
     stderr: TextIO | None = None,
     service: MesService | None = None,
     receipt_folders: tuple[Path, ...] = (),
+    key_file: Path | None = None,
 ) -> int:
     """Run the journeys one question at a time until the person quits; the exit code.
 
@@ -51,7 +52,7 @@ def run_plain(
     runner: PlainRunner | None = None
     try:
         if service is None:
-            service = _open_service(data_dir, err, receipt_folders)
+            service = _open_service(data_dir, err, receipt_folders, key_file)
             if service is None:
                 return EXIT_FAILURE
         runner = PlainRunner(service, console, show_messages=show_messages)
@@ -84,14 +85,17 @@ def run_plain(
 
 
 def _open_service(
-    data_dir: Path | None, err: TextIO, receipt_folders: tuple[Path, ...] = ()
+    data_dir: Path | None,
+    err: TextIO,
+    receipt_folders: tuple[Path, ...] = (),
+    key_file: Path | None = None,
 ) -> MesService | None:
     from mes_tui.services import open_service
     from mes_tui.services.errors import ServiceError
     from mes_tui.texts import plain as t
 
     try:
-        return open_service(data_dir, receipt_folders=receipt_folders)
+        return open_service(data_dir, receipt_folders=receipt_folders, key_file=key_file)
     except (OSError, ServiceError) as error:
         reason = error.message if isinstance(error, ServiceError) else (error.strerror or error)
         err.write(f"mes-tui : {t.OPEN_FAILED.format(reason=reason)}\n")

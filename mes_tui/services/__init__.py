@@ -51,11 +51,14 @@ def open_service(
     secret_store: KeyProvider | None = None,
     password_hashing: PasswordHashing | None = None,
     receipt_folders: tuple[Path, ...] = (),
+    key_file: Path | None = None,
 ) -> SimulatedService:
     """The back office on ``data_dir`` (default: ``default_data_dir()``), created and filled with
     the demo registry if new. ``clock``, ``delivery``, ``secret_store`` and ``password_hashing``
     are for tests (a fake clock, a failing outbox, a fixed key, cheap argon2 parameters).
-    ``receipt_folders`` restricts where receipts may be written (SSH hosts).
+    ``receipt_folders`` restricts where receipts may be written (SSH hosts); ``key_file`` is
+    where the key that hashes codes lives when the administrator chose (SSH hosts: outside
+    ``data_dir``), else the keyring or ``data_dir/secret.key``.
 
     May raise ``StorageBusy`` (another process holds the registry too long) or ``OSError``
     (the folder cannot be created or written).
@@ -68,7 +71,7 @@ def open_service(
     if secret_store is None:
         # A key is made with the registry, never later: a registry that has lost its key
         # says so (KeyMissing) instead of silently voiding its codes and lockouts.
-        secret_store = SecretStore(path, may_create=new)
+        secret_store = SecretStore(path, may_create=new, key_file=key_file)
         if new:
             secret_store.key()
     service = SimulatedService(

@@ -172,6 +172,14 @@ class KeyMissing(ServiceError):
         super().__init__(t.KEY_MISSING.format(where=where))
 
 
+class KeyExposed(ServiceError):
+    """The key file may be read or written by other accounts: whoever reads it can test codes
+    and NIRs against the registry's hashes, so it is not used until its rights are fixed."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(t.KEY_EXPOSED.format(where=where))
+
+
 class ImportRejected(Exception):
     """A registry import with bad rows; nothing was imported. ``problems``: (row number, reason)."""
 

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
-from mes_tui.services.errors import KeyMissing
+from mes_tui.services.errors import KeyExposed, KeyMissing
 from mes_tui.services.storage import PRIVATE_FILE
 
 log = logging.getLogger("mes_tui")
@@ -84,11 +84,19 @@ class SecretStore:
 
     ``may_create``: make a key if there is none. Only for a new registry: for one that exists,
     a missing key means every code it issued and every lockout it counts would silently stop
-    working, so it is an error (``KeyMissing``) that says what to do."""
+    working, so it is an error (``KeyMissing``) that says what to do.
 
-    def __init__(self, data_dir: Path, *, may_create: bool = True) -> None:
+    ``key_file``: the administrator's choice of file (SSH hosts: outside the data folder, so
+    that a copy of the registry is not also a copy of what protects it). Chosen, it is the only
+    place looked at, keyring or not. A key file that other accounts may read or write is
+    refused (``KeyExposed``), as ssh refuses a private key that is not private."""
+
+    def __init__(
+        self, data_dir: Path, *, may_create: bool = True, key_file: Path | None = None
+    ) -> None:
         self.data_dir = data_dir
-        self.key_file = data_dir / KEY_FILE_NAME
+        self.chosen_file = key_file is not None
+        self.key_file = key_file if key_file is not None else data_dir / KEY_FILE_NAME
         self.may_create = may_create
         self._key: bytes | None = None
         self._lock = threading.Lock()
@@ -99,7 +107,7 @@ class SecretStore:
         with self._lock:
             self._key = None
             self.may_create = True
-            backend = None if _keyring_off() else _usable_keyring()
+            backend = None if _keyring_off() or self.chosen_file else _usable_keyring()
             if backend is not None:
                 with contextlib.suppress(Exception):
                     backend.delete_password(KEYRING_SERVICE, self.keyring_user)
@@ -127,6 +135,8 @@ class SecretStore:
         return KeyMissing(str(self.key_file))
 
     def _load(self) -> bytes:
+        if self.chosen_file:
+            return self._from_file()
         if _keyring_off():
             _warn_fallback_once("MES_TUI_KEYRING=off")
             return self._from_file()
@@ -163,9 +173,13 @@ class SecretStore:
                 raise self._missing() from None
         except (OSError, ValueError):  # unreadable, or not a key
             raise self._missing() from None
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        temp = self.data_dir / f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        folder = self.key_file.parent
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            temp = folder / f".{self.key_file.name}.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        except OSError:  # a folder the account cannot write: the administrator's to make
+            raise self._missing() from None
         try:
             os.write(fd, secrets.token_hex(KEY_BYTES).encode("ascii"))
             os.fsync(fd)
@@ -181,7 +195,17 @@ class SecretStore:
 
     def _read_key_file(self) -> bytes:
         try:
-            text = self.key_file.read_text(encoding="ascii").strip()
+            with self.key_file.open("rb") as handle:
+                mode = os.fstat(handle.fileno()).st_mode
+                if mode & 0o077:
+                    log.error(
+                        "clé de hachage des codes lisible ou modifiable par d'autres comptes "
+                        "(%s, droits %o) : refusée",
+                        self.key_file,
+                        mode & 0o777,
+                    )
+                    raise KeyExposed(str(self.key_file))
+                text = handle.read(4 * KEY_BYTES).decode("ascii").strip()
         except UnicodeDecodeError as error:
             raise ValueError("clé de hachage illisible dans le dossier de données") from error
         key = bytes.fromhex(text)

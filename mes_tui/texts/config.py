@@ -13,6 +13,9 @@ EXPECT_SECONDS = "attendu : un nombre entier de secondes entre 0 et 86400 (0 : j
 EXPECT_THEME = "attendu : l'un de {themes}"
 EXPECT_PROFILE = "attendu : l'un de {profiles}"
 EXPECT_PATH = "attendu : un chemin de dossier"
+EXPECT_KEY_FILE = (
+    "attendu : le chemin absolu d'un fichier (vide : trousseau, sinon dossier de données)"
+)
 EXPECT_PATHS = "attendu : une liste de chemins de dossiers"
 
 BAD_VALUE = "réglage « {key} » invalide ({where}) : {reason}"
@@ -33,4 +36,8 @@ HELP_SHOW_CURSOR = "montrer le curseur du terminal sur l'élément actif"
 HELP_CALM = "affichage calme : ni clignotement ni animation"
 HELP_RECEIPT_FOLDERS = (
     "dossiers où un justificatif peut être enregistré (vide : tous ; conseillé en SSH)"
+)
+HELP_KEY_FILE = (
+    "fichier de la clé qui protège les codes, hors du dossier de données (conseillé en SSH ; "
+    "vide : trousseau système, sinon secret.key du dossier de données)"
 )

@@ -179,6 +179,11 @@ KEY_MISSING = (
     "nouvelle avec « mes-tui registry reset-key » (tous les codes en cours deviendront alors "
     "inutilisables)."
 )
+KEY_EXPOSED = (
+    "Le service est indisponible : la clé qui protège les codes ({where}) est lisible ou "
+    "modifiable par d'autres comptes que celui du service. Un administrateur doit la rendre "
+    "privée (« chmod 600 » et propriétaire le compte du service), puis relancer."
+)
 KEY_RESET_DONE = (
     "Nouvelle clé créée ({where}). Les codes provisoires et à usage unique envoyés jusqu'ici ne "
     "sont plus valables et les blocages en cours sont levés : chaque personne doit demander un "

@@ -446,6 +446,15 @@ class SshServer:
         return self.base / "data"
 
     @property
+    def key_dir(self) -> Path:
+        """The folder of the key that protects the codes: outside the data folder."""
+        return self.base / "cle"
+
+    @property
+    def config(self) -> Path:
+        return self.base / "etc" / "mes-tui.toml"
+
+    @property
     def receipts_dir(self) -> Path:
         return self.data_dir / "justificatifs"
 
@@ -484,14 +493,16 @@ class SshServer:
 
         etc = base / "etc"  # the wrapper's preferences folder: not writable by the account
         etc.mkdir(mode=0o755)
-        config = etc / "mes-tui.toml"
+        config = self.config
         example = EXAMPLE_CONFIG.read_text(encoding="utf-8")
-        assert "/srv/mes-tui/data" in example
-        config.write_text(example.replace("/srv/mes-tui/data", str(self.data_dir)))
+        assert "/srv/mes-tui/data" in example and "/srv/mes-tui/cle/" in example
+        example = example.replace("/srv/mes-tui/data", str(self.data_dir))
+        config.write_text(example.replace("/srv/mes-tui/cle/", f"{self.key_dir}/"))
         config.chmod(0o644)
 
-        self.data_dir.mkdir(mode=0o700)
-        os.chown(self.data_dir, self.account.uid, self.account.gid)
+        for folder in (self.data_dir, self.key_dir):
+            folder.mkdir(mode=0o700)
+            os.chown(folder, self.account.uid, self.account.gid)
         self.cli("registry", "list", "--json")  # the demo registry, created by the account
 
         self.port = _free_port()
@@ -610,7 +621,7 @@ class SshServer:
         """``mes-tui --data-dir DATA ARGS`` run as the account, as an administrator would
         (``mes_admin`` in docs/ssh.md); the JSON it prints, if any."""
         done = _run(
-            [str(self.app), "--data-dir", str(self.data_dir), *args],
+            [str(self.app), "--data-dir", str(self.data_dir), "--config", str(self.config), *args],
             cwd="/",
             env={
                 "PATH": "/usr/bin:/bin",

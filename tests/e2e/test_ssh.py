@@ -333,3 +333,14 @@ def test_receipts_only_go_to_the_allowed_folders(server: SshServer) -> None:
     term.wait_for("Erreur : Sur ce poste")  # "…le justificatif ne peut être enregistré que…"
     assert not list(elsewhere.iterdir()), term.dump()
     assert str(elsewhere) in term.text(), term.dump()  # what was typed stays, to correct
+
+
+def test_the_key_of_the_codes_lives_outside_the_data_folder(server: SshServer) -> None:
+    """With the shipped settings the key is made in its own folder, private to the account, and
+    the sessions use it (Martine identified with her code above, and every test since)."""
+    key = server.key_dir / "secret.key"
+    info = key.stat()
+    assert (info.st_mode & 0o777, info.st_uid) == (0o600, server.account.uid)
+    assert server.key_dir.stat().st_mode & 0o777 == 0o700
+    assert not (server.data_dir / "secret.key").exists()
+    assert server.registry()[MARTINE.nir]["status"] in {"en_attente", "active"}

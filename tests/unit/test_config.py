@@ -65,6 +65,8 @@ def test_remembered_preferences_beat_the_file_but_not_the_environment(tmp_path: 
         ('theme = "rose"\n', "theme"),
         ('show_messages = "peut-être"\n', "show_messages"),
         ('profile = "bureau"\n', "profile"),
+        ('key_file = "cle/secret.key"\n', "key_file"),  # relative: would follow the folder
+        ("key_file = 3\n", "key_file"),
     ],
 )
 def test_bad_value_names_key_and_file(tmp_path: Path, text: str, key: str) -> None:
@@ -73,6 +75,18 @@ def test_bad_value_names_key_and_file(tmp_path: Path, text: str, key: str) -> No
         load_settings(config_file=config, environ={})
     assert f"« {key} »" in str(caught.value)
     assert str(config) in str(caught.value)
+
+
+def test_key_file_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    settings = load_settings(environ={"MES_TUI_CONFIG_DIR": str(tmp_path)})
+    assert settings.key_file() is None  # the keyring, else the data folder
+    config = write(tmp_path / "c.toml", 'key_file = "/srv/mes-tui/cle/secret.key"\n')
+    settings = load_settings(config_file=config, environ={})
+    assert settings.key_file() == Path("/srv/mes-tui/cle/secret.key")
+    shown = next(line for line in describe(settings) if line.startswith("key_file"))
+    assert "/srv/mes-tui/cle/secret.key" in shown and str(config) in shown
+    settings = load_settings(config_file=config, environ={"MES_TUI_KEY_FILE": "/k/secret.key"})
+    assert settings.key_file() == Path("/k/secret.key")
 
 
 def test_bad_environment_value_names_the_variable() -> None:

@@ -22,7 +22,13 @@ from mes_tui.services import SimulatedService, open_service
 from mes_tui.services import demo as d
 from mes_tui.services import secrets as secret_module
 from mes_tui.services.clock import FakeClock
-from mes_tui.services.errors import IdentificationFailed, KeyMissing, Locked, StorageBusy
+from mes_tui.services.errors import (
+    IdentificationFailed,
+    KeyExposed,
+    KeyMissing,
+    Locked,
+    StorageBusy,
+)
 from mes_tui.services.hashing import PasswordHashing
 from mes_tui.services.secrets import KEYRING_SERVICE, SecretStore
 from mes_tui.services.storage import SCHEMA_VERSION, Storage
@@ -293,6 +299,69 @@ def test_concurrent_first_use_agrees_on_one_key(tmp_path: Path, fresh_warning: N
         thread.join()
     assert len(set(keys)) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["secret.key"]  # no temporary file left
+
+
+def test_a_chosen_key_file_outside_the_data_folder_is_the_only_key(
+    tmp_path: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fresh_warning: None,
+) -> None:
+    """On an SSH host the key sits outside the data folder: a copy of the registry is then not
+    a copy of what protects its hashes. Chosen, the file wins over a keyring."""
+    monkeypatch.delenv("MES_TUI_KEYRING")
+    backend = FakeKeyring()
+    monkeypatch.setattr(secret_module, "_usable_keyring", lambda: backend)
+    data_dir, key_file = tmp_path / "data", tmp_path / "cle" / "secret.key"
+    open_service(data_dir, clock=clock, key_file=key_file)
+    assert mode(key_file) == 0o600 and mode(key_file.parent) == 0o700
+    assert not (data_dir / "secret.key").exists() and backend.stored == {}
+    again = open_service(data_dir, clock=clock, key_file=key_file)
+    again.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)  # same key, codes still valid
+    # Without the setting, the registry's key is not found: never a new one made up.
+    with pytest.raises(KeyMissing):
+        open_service(data_dir, clock=clock).identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
+    assert not (data_dir / "secret.key").exists()
+    # The command line takes it from the settings, for every command.
+    from mes_tui.cli import run
+
+    env_args = ["--data-dir", str(data_dir)]
+    monkeypatch.setenv("MES_TUI_KEY_FILE", str(key_file))
+    assert run([*env_args, "registry", "list", "--json"]) == 0
+    capsys.readouterr()
+    before = key_file.read_bytes()
+    assert run([*env_args, "registry", "reset-key"]) == 0
+    assert str(key_file) in capsys.readouterr().out
+    assert key_file.read_bytes() != before and not (data_dir / "secret.key").exists()
+
+
+@pytest.mark.parametrize("rights", [0o640, 0o604, 0o620])
+def test_a_key_file_other_accounts_may_read_or_write_is_refused(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture, rights: int
+) -> None:
+    key_file = tmp_path / "cle" / "secret.key"
+    open_service(tmp_path / "data", clock=clock, key_file=key_file)
+    key_file.chmod(rights)
+    caplog.set_level(logging.ERROR, logger="mes_tui")
+    with pytest.raises(KeyExposed) as exposed:
+        open_service(tmp_path / "data", clock=clock, key_file=key_file).identify(
+            MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL
+        )
+    assert str(key_file) in exposed.value.message and "chmod 600" in exposed.value.message
+    assert any(oct(rights)[2:] in r.getMessage() for r in caplog.records)
+    key_file.chmod(0o600)
+    open_service(tmp_path / "data", clock=clock, key_file=key_file).identify(
+        MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL
+    )
+
+
+def test_a_key_folder_that_cannot_be_made_says_what_to_do(tmp_path: Path, clock: FakeClock) -> None:
+    folder = tmp_path / "cle"
+    folder.write_text("a file where the folder should be")  # refused even to root
+    with pytest.raises(KeyMissing) as missing:
+        open_service(tmp_path / "data", clock=clock, key_file=folder / "secret.key")
+    assert str(folder / "secret.key") in missing.value.message
 
 
 class FakeKeyring:
