@@ -157,6 +157,14 @@ class ReceiptUnavailable(ServiceError):
         super().__init__(t.RECEIPT_UNAVAILABLE)
 
 
+class ReceiptBusy(ServiceError):
+    """Another session is saving this receipt right now; ``seconds``: at most how long."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(t.RECEIPT_BUSY.format(seconds=seconds))
+        self.seconds = seconds
+
+
 class StorageBusy(ServiceError):
     """The registry stayed locked longer than we are willing to wait."""
 

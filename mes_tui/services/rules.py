@@ -48,6 +48,11 @@ OTP_VALIDITY = timedelta(minutes=10)
 OTP_ATTEMPTS = 3
 OTP_RESEND_AFTER = timedelta(seconds=30)
 
+# How long a save of the opposition receipt in progress holds it: other sessions asking meanwhile
+# are told to wait instead of each rendering a PDF; a session killed while saving releases it
+# when this has passed (the receipt is then available again, never lost).
+RECEIPT_CLAIM = timedelta(seconds=30)
+
 # The demo registry's locked person stays locked this long after each reset.
 DEMO_LOCK = timedelta(hours=24)
 

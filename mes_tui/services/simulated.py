@@ -12,9 +12,12 @@ Logs never carry a NIR, a code or a password.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import logging
+import math
 import os
+import secrets
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
@@ -76,6 +79,7 @@ from mes_tui.services.errors import (
     OtpExpired,
     OtpInvalid,
     PasswordRejected,
+    ReceiptBusy,
     ReceiptUnavailable,
     ResendTooSoon,
     TermsNotAccepted,
@@ -608,11 +612,53 @@ class SimulatedService:
         person = self.storage.read(available)
         decided_on = person.decided_on
         assert decided_on is not None  # every opposition is dated
+        now = self.clock.now()
+        token = secrets.token_hex(8)
+        held_for = int(rules.RECEIPT_CLAIM.total_seconds())
+
+        # Held first, then written, then taken: of many sessions saving at once one renders a
+        # PDF, the others are told to wait. A session killed after writing leaves a whole
+        # receipt in the folder and the receipt still available once its hold has passed:
+        # never a receipt lost.
+        def hold(conn: sqlite3.Connection) -> datetime | None:
+            """None if held by us; else the end of another session's hold."""
+            held = conn.execute(
+                "UPDATE people SET receipt_claim = ?, receipt_claimed_until = ? "
+                "WHERE id = ? AND status = ? AND decided_on = ? AND receipt_available = 1 "
+                "AND (receipt_claimed_until IS NULL OR receipt_claimed_until <= ?)",
+                (
+                    token,
+                    instant(now + rules.RECEIPT_CLAIM),
+                    person.id,
+                    Status.OPPOSEE.value,
+                    day(decided_on),
+                    instant(now),
+                ),
+            ).rowcount
+            if held:
+                return None
+            row = conn.execute(
+                "SELECT receipt_available, receipt_claimed_until FROM people WHERE id = ?",
+                (person.id,),
+            ).fetchone()
+            if row is None or not row["receipt_available"] or row["receipt_claimed_until"] is None:
+                raise ReceiptUnavailable()
+            return from_instant(row["receipt_claimed_until"])
+
+        def release(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE people SET receipt_claim = NULL, receipt_claimed_until = NULL "
+                "WHERE id = ? AND receipt_claim = ?",
+                (person.id, token),
+            )
+
+        other_until = self.storage.write(hold)
+        if other_until is not None:
+            log.info("justificatif d'opposition en cours d'enregistrement ailleurs")
+            wait = max(1, min(held_for, math.ceil((other_until - now).total_seconds())))
+            raise ReceiptBusy(wait)
         from mes_tui.services.receipts import folder_problem, write_receipt
 
-        # Written first, then claimed: a session killed in between leaves a whole receipt in
-        # the folder and the receipt still available, never a receipt lost. Two sessions
-        # saving at once both write; the one that does not get the claim removes its file.
         try:
             path = write_receipt(
                 target,
@@ -620,29 +666,37 @@ class SimulatedService:
                 first_name=person.first_name,
                 last_name=person.last_name,
                 decided_on=decided_on,
-                now=self.clock.now(),
+                now=now,
             )
-        except OSError as error:
-            reason = folder_problem(error)
-            raise InvalidInput("folder", t.RECEIPT_FOLDER.format(reason=reason)) from None
-        except ValueError:  # a NUL byte, or a name the system cannot encode
-            raise InvalidInput(
-                "folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME)
-            ) from None
+        except BaseException as error:
+            self.storage.write(release)
+            if isinstance(error, OSError):
+                reason = folder_problem(error)
+                raise InvalidInput("folder", t.RECEIPT_FOLDER.format(reason=reason)) from None
+            if isinstance(error, ValueError):  # a NUL byte, or a name the system cannot encode
+                raise InvalidInput(
+                    "folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME)
+                ) from None
+            raise
 
-        def claim(conn: sqlite3.Connection) -> int:
+        def take(conn: sqlite3.Connection) -> int:
+            # Still ours even if the hold has passed, as long as no other session took it over.
             return conn.execute(
-                "UPDATE people SET receipt_available = 0 "
-                "WHERE id = ? AND status = ? AND decided_on = ? AND receipt_available = 1",
-                (person.id, Status.OPPOSEE.value, day(decided_on)),
+                "UPDATE people SET receipt_available = 0, receipt_claim = NULL, "
+                "receipt_claimed_until = NULL "
+                "WHERE id = ? AND status = ? AND decided_on = ? AND receipt_available = 1 "
+                "AND receipt_claim = ?",
+                (person.id, Status.OPPOSEE.value, day(decided_on), token),
             ).rowcount
 
         try:
-            claimed = self.storage.write(claim)
+            taken = self.storage.write(take)
         except BaseException:
             path.unlink(missing_ok=True)
+            with contextlib.suppress(Exception):
+                self.storage.write(release)
             raise
-        if claimed == 0:
+        if taken == 0:
             path.unlink(missing_ok=True)
             raise ReceiptUnavailable()
         log.info("justificatif d'opposition enregistré")

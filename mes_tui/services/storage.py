@@ -98,6 +98,12 @@ MIGRATIONS: list[tuple[str, ...]] = [
     ),
     # 2: the opposition receipt can be saved once per decision (1: not saved yet).
     ("ALTER TABLE people ADD COLUMN receipt_available INTEGER NOT NULL DEFAULT 0",),
+    # 3: a save of the receipt in progress holds it for a short while (token, end), so that
+    # sessions saving at once do not each render a PDF.
+    (
+        "ALTER TABLE people ADD COLUMN receipt_claim VARCHAR(32)",
+        "ALTER TABLE people ADD COLUMN receipt_claimed_until VARCHAR(32)",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -78,6 +78,10 @@ RECEIPT_UNAVAILABLE = (
     "Le justificatif d'opposition n'est plus disponible : il ne peut être enregistré qu'une "
     "fois, juste après la décision."
 )
+RECEIPT_BUSY = (
+    "Le justificatif est en cours d'enregistrement dans une autre session. S'il n'y est pas "
+    "enregistré, il sera de nouveau disponible ici dans {seconds} s au plus : réessayez alors."
+)
 RECEIPT_FOLDER = (
     "Impossible d'enregistrer le justificatif dans ce dossier ({reason}). "
     "Indiquez un autre dossier."

@@ -24,6 +24,7 @@ from mes_tui.screens.decision import DecisionScreen
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.opposition import OpposeConfirmScreen, OpposedScreen
 from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.services import open_service
 from mes_tui.services.errors import ReceiptUnavailable
 from mes_tui.texts import opposition as to
 from mes_tui.texts import service as ts
@@ -254,6 +255,54 @@ async def test_a_receipt_saved_elsewhere_meanwhile(app: MesApp, service: Any) ->
         # Nothing left to lose: leaving does not ask.
         await press_button(pilot, "finish")
         await wait_for_screen(pilot, WelcomeScreen)
+
+
+async def test_a_receipt_being_saved_by_another_session_says_to_wait(
+    app: MesApp, service: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session of the same person holds the receipt while it renders: this one is told
+    how long to wait, keeps its download, and saves once the other gave up."""
+    from mes_tui.services import receipts
+
+    async with app.run_test(size=SIZE) as pilot:
+        opposed = await at_opposed(app, service, pilot)
+
+        def dies_while_rendering(folder: Path, **details: object) -> Path:
+            raise RuntimeError("the other session stops here")
+
+        monkeypatch.setattr(receipts, "write_receipt", dies_while_rendering)
+        other = open_service(data_dir, clock=service.clock)
+        monkeypatch.setattr(other, "storage", HoldOnly(other.storage))
+        with pytest.raises(RuntimeError):
+            other.save_receipt(MARTINE_NIR)
+        monkeypatch.undo()
+
+        await press_button(pilot, "download")
+        await settle(pilot)
+        assert squeeze("en cours d'enregistrement dans une autre session") in squeeze(
+            summary_text(opposed)
+        )
+        assert shows(app, "dans 30 s au plus")
+        assert opposed.query_one(ReceiptPanel).pending  # still to be saved here
+        service.clock.advance(seconds=31)
+        await press_button(pilot, "download")
+        await settle(pilot)
+        assert len(list((data_dir / "justificatifs").glob("*.pdf"))) == 1
+        assert not opposed.query_one(ReceiptPanel).pending
+
+
+class HoldOnly:
+    """A session's storage that dies after its first write (the hold of the receipt)."""
+
+    def __init__(self, storage: Any) -> None:
+        self.storage, self.writes = storage, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.storage, name)
+
+    def write(self, fn: Any) -> Any:
+        self.writes += 1
+        return self.storage.write(fn) if self.writes == 1 else None
 
 
 async def test_the_attached_profiles_under_the_decision(app: MesApp, service: Any) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mes_tui.models import Status
 from mes_tui.services import SimulatedService, open_service
 from mes_tui.services import demo as d
-from mes_tui.services.errors import InvalidInput, ReceiptUnavailable
+from mes_tui.services.clock import FakeClock
+from mes_tui.services.errors import InvalidInput, ReceiptBusy, ReceiptUnavailable
 from tests.unit.conftest import MARTINE
 
 
@@ -105,22 +108,97 @@ def test_two_sessions_saving_at_once_give_one_receipt(
 
     other = open_service(data_dir, clock=service.clock)
     written = receipts.write_receipt
-    inner: list[Path] = []
-    calls: list[int] = []
+    refusals: list[ReceiptBusy] = []
 
     def write_while_the_other_session_saves(folder: Path, **details: object) -> Path:
-        calls.append(1)
-        path = written(folder, **details)  # type: ignore[arg-type]
-        if len(calls) == 1:  # the other session saves between this write and its claim
-            inner.append(other.save_receipt(MARTINE))
-        return path
+        with pytest.raises(ReceiptBusy) as busy:  # the other session asks during this write
+            other.save_receipt(MARTINE)
+        refusals.append(busy.value)
+        return written(folder, **details)  # type: ignore[arg-type]
 
     monkeypatch.setattr(receipts, "write_receipt", write_while_the_other_session_saves)
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    with pytest.raises(ReceiptUnavailable):
+    path = service.save_receipt(MARTINE)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # one receipt, no other file
+    (busy,) = refusals
+    assert 1 <= busy.seconds <= 30 and f"{busy.seconds} s" in busy.message
+    with pytest.raises(ReceiptUnavailable):  # and once saved, it is gone for both
+        other.save_receipt(MARTINE)
+
+
+def test_fifty_sessions_saving_at_once_render_one_pdf(
+    service: SimulatedService, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each save rendered its PDF (0.6 s of CPU) before 49 of 50 were refused; now the receipt
+    is held by the first session and the others are told to wait, without rendering."""
+    from mes_tui.services import receipts
+
+    rendered: list[int] = []
+    render = receipts._render
+    monkeypatch.setattr(receipts, "_render", lambda *a: rendered.append(1) or render(*a))
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    sessions = [open_service(data_dir, clock=service.clock) for _ in range(50)]
+    start = threading.Barrier(len(sessions))
+    outcomes: list[object] = []
+
+    def save(session: SimulatedService) -> None:
+        start.wait()
+        try:
+            outcomes.append(session.save_receipt(MARTINE))
+        except (ReceiptBusy, ReceiptUnavailable) as refused:
+            outcomes.append(type(refused))
+
+    threads = [threading.Thread(target=save, args=(s,)) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    saved = [o for o in outcomes if isinstance(o, Path)]
+    assert len(saved) == 1 and len(outcomes) == 50
+    assert rendered == [1]
+    assert list(saved[0].parent.iterdir()) == saved
+
+
+def test_a_save_cut_short_holds_the_receipt_only_for_a_while(
+    service: SimulatedService, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session killed while rendering never releases its hold: after 30 s the receipt is
+    available again, never lost."""
+    from mes_tui.services import receipts
+
+    class Killed(BaseException):
+        pass
+
+    def killed(folder: Path, **details: object) -> Path:
+        raise Killed  # as if the process ended here: what follows never runs
+
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    monkeypatch.setattr(service, "storage", NoRelease(service.storage))
+    monkeypatch.setattr(receipts, "write_receipt", killed)
+    with pytest.raises(Killed):
         service.save_receipt(MARTINE)
-    # The other session's receipt is the only one; the loser removed its own file.
-    assert [p.name for p in inner[0].parent.iterdir()] == [inner[0].name]
+    monkeypatch.undo()
+    clock.advance(seconds=10)
+    with pytest.raises(ReceiptBusy) as busy:
+        service.save_receipt(MARTINE)
+    assert busy.value.seconds == 20
+    clock.advance(seconds=20)
+    assert service.save_receipt(MARTINE, tmp_path).exists()
+
+
+class NoRelease:
+    """A storage whose writes after the first do nothing: the session died after its hold."""
+
+    def __init__(self, storage: Any) -> None:
+        self.storage = storage
+        self.writes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.storage, name)
+
+    def write(self, fn: Any) -> Any:
+        self.writes += 1
+        return self.storage.write(fn) if self.writes == 1 else None
 
 
 def test_a_folder_that_cannot_be_made_leaves_no_folder_and_renders_no_pdf(
