@@ -80,6 +80,9 @@ class PtyScreen:
         self._pexpect = pexpect
         self.screen = pyte.Screen(COLUMNS, ROWS)
         self.stream = pyte.Stream(self.screen)
+        self.raw: list[str] = []
+        """Everything the program wrote, escapes included (what the screen model drops, such
+        as a clipboard request, can be looked for here)."""
         self.child = pexpect.spawn(
             command[0],
             command[1:],
@@ -99,6 +102,7 @@ class PtyScreen:
             return True
         except self._pexpect.EOF:
             return False
+        self.raw.append(chunk)
         self.stream.feed(chunk)
         return True
 
