@@ -495,11 +495,11 @@ def test_opening_the_service_loads_no_heavy_module(data_dir: Path) -> None:
     assert run_python(LOADED.format(path=str(data_dir)), env) == "none"
 
 
-def test_models_and_services_never_import_textual_or_rich() -> None:
+def test_models_services_and_the_engine_never_import_textual_or_rich() -> None:
     code = (
         "import sys, pkgutil, importlib\n"
-        "import mes_tui.models, mes_tui.services\n"
-        "for package in (mes_tui.models, mes_tui.services):\n"
+        "import mes_tui.models, mes_tui.services, mes_tui.engine, mes_tui.journey\n"
+        "for package in (mes_tui.models, mes_tui.services, mes_tui.engine):\n"
         "    for info in pkgutil.iter_modules(package.__path__, package.__name__ + '.'):\n"
         "        importlib.import_module(info.name)\n"
         "print(' '.join(m for m in ('textual', 'rich') if m in sys.modules) or 'none')\n"

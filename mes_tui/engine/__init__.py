@@ -1,0 +1,321 @@
+"""The journeys, whatever shows them: the screens and the plain mode collect what the person
+types, hand it to ``Journey`` and show its answer (``mes_tui.engine.outcomes``). Neither
+decides a next step on its own; order and branches are written here and in
+``mes_tui.journey``, once. Nothing here imports Textual or Rich.
+
+Each method calls the back office (it may block: the screens call it from a worker thread),
+keeps what the journey needs in the ``Session`` and answers:
+
+- ``Go(step, branch)``: the person goes on; ``fresh`` when what came before cannot be undone;
+- ``Refused(message, field, go, offers)``: the person stays to correct ``field`` (or the whole
+  form), unless ``go`` takes them elsewhere;
+- ``Done(value)``: carried out, the person stays on the step (a code sent, a receipt saved).
+
+Where each refusal of the back office leads, in both front ends:
+
+============================  =========================  =====================================
+Refusal                       Where the person goes      What they read
+============================  =========================  =====================================
+InvalidInput (any step)       stays, on that field       the reason, next to the field
+IdentificationFailed          stays on Je m'identifie    one message whatever was wrong; a new
+                                                         provisional code is offered
+Locked (identification,       stays on the form          how long to wait; a new provisional
+new code, sign-in)                                       code is offered on identification
+AlreadyActive (identify)      stays on Je m'identifie    already active: sign in instead
+CodeRequestFailed,            stays on the new-code      the reason
+NoEmailOnFile,                form
+TooManyRequests
+DecisionConflict              Je prends ma décision,     someone decided meanwhile; the
+                              as the registry has it     decision as it now stands
+TermsNotAccepted (activate)   Je prends ma décision,     the conditions must be accepted
+                              on the conditions
+AlreadyActive (activate)      the welcome page           already active
+IdentifierTaken               stays, on the identifier   taken; free identifiers proposed
+PasswordRejected              stays, on the password     the rules not met
+OtpInvalid, OtpExpired,       stays, on the code         attempts left, or to ask again
+ResendTooSoon
+NoPendingCode                 back to the contact        no code under way
+                              summary
+ReceiptUnavailable            stays, receipt gone        it can be saved only once
+any other refusal             stays, what was typed      the message, at the top
+(busy registry, lost key,     kept
+delivery failed…)
+============================  =========================  =====================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from mes_tui.engine.outcomes import Done, Go, Offer, Outcome, Refused
+from mes_tui.journey import Branch, Session, Step
+
+if TYPE_CHECKING:
+    from mes_tui.models import CardType, Channel, PersonView, Status
+    from mes_tui.services.api import Challenge, CodeSent, Decision, IdentifierCheck, MesService
+    from mes_tui.services.errors import ServiceError
+
+T = TypeVar("T")
+
+__all__ = ["CodeRequest", "Done", "Go", "Journey", "Offer", "Outcome", "Refused", "refusal"]
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    """What a person gave to ask for a new provisional code."""
+
+    nir_without_key: str
+    birth_date: date
+    card_type: CardType
+    serial: str
+
+
+def refusal(error: ServiceError, step: Step) -> Refused:
+    """Where ``error``, met on ``step``, leads (the table above)."""
+    from mes_tui.services import errors as e
+    from mes_tui.texts import identification as tident
+
+    if isinstance(error, e.InvalidInput):
+        return Refused(error.message, field=error.field)
+    if isinstance(error, e.IdentificationFailed):
+        return Refused(error.message, offers=(Offer.NEW_CODE, Offer.WELCOME))
+    if isinstance(error, e.Locked):
+        offers = (Offer.NEW_CODE, Offer.WELCOME) if step is Step.IDENTIFY else (Offer.WELCOME,)
+        return Refused(error.message, offers=offers)
+    if isinstance(error, e.AlreadyActive) and step is Step.IDENTIFY:
+        return Refused(tident.ALREADY_ACTIVE, offers=(Offer.WELCOME,))
+    if isinstance(error, e.AlreadyActive | e.UnknownPerson):
+        return Refused(error.message, go=Go(Step.WELCOME, Branch.ACTIVATION, fresh=True))
+    if isinstance(error, e.DecisionConflict):
+        return Refused(error.message, go=Go(Step.DECISION, Branch.ACTIVATION, fresh=True))
+    if isinstance(error, e.TermsNotAccepted):
+        return Refused(error.message, field="terms", go=Go(Step.DECISION, Branch.ACTIVATION))
+    if isinstance(error, e.IdentifierTaken):
+        from mes_tui.texts import credentials as tcred
+
+        return Refused(
+            tcred.IDENTIFIER_TAKEN, field="identifier", suggestions=tuple(error.suggestions)
+        )
+    if isinstance(error, e.PasswordRejected):
+        return Refused(error.message, field="password")
+    if isinstance(error, e.OtpInvalid | e.OtpExpired | e.ResendTooSoon):
+        return Refused(error.message, field="otp")
+    if isinstance(error, e.NoPendingCode):
+        return Refused(error.message, go=Go(Step.CONTACTS, Branch.ACTIVATION))
+    return Refused(error.message)
+
+
+class Journey:
+    """One person's journey on a back office; ``wipe()`` before the next person."""
+
+    def __init__(self, service: MesService, session: Session | None = None) -> None:
+        self.service = service
+        self.session = session if session is not None else Session()
+        self.code_request: CodeRequest | None = None
+        """The details of a new-code request, between its form and its confirmation."""
+
+    # -- helpers -----------------------------------------------------------------------------
+    @property
+    def person(self) -> PersonView:
+        person = self.session.person
+        assert person is not None, "no one is identified"
+        return person
+
+    def _call(self, step: Step, call: Callable[[], T]) -> T | Refused:
+        from mes_tui.services.errors import ServiceError
+
+        try:
+            return call()
+        except ServiceError as error:
+            return refusal(error, step)
+
+    def wipe(self) -> None:
+        """Forget the person: the next one starts from nothing."""
+        self.session.wipe()
+        self.code_request = None
+
+    def start(self, branch: Branch) -> Go:
+        """From the welcome page: activation and opposition start with the identification."""
+        self.session.branch = branch
+        first = {Branch.NEW_CODE: Step.NEW_CODE}.get(branch, Step.IDENTIFY)
+        return Go(first, branch)
+
+    def refresh(self) -> PersonView | Refused:
+        """The person as the registry has them now."""
+        nir = self.person.nir
+        person = self._call(Step.DECISION, lambda: self.service.get_person(nir))
+        if not isinstance(person, Refused):
+            self.session.person = person
+        return person
+
+    # -- Je m'identifie ----------------------------------------------------------------------
+    def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> Outcome:
+        from mes_tui.models import Status
+        from mes_tui.texts import identification as tident
+
+        self.session.card_type = card_type
+        person = self._call(
+            Step.IDENTIFY, lambda: self.service.identify(code, nir, card_type, serial)
+        )
+        if isinstance(person, Refused):
+            return person
+        if person.status is Status.ACTIVE:
+            # Nothing to do here for them: nothing of them is kept either.
+            self.session.person = None
+            return Refused(tident.ALREADY_ACTIVE, offers=(Offer.WELCOME,))
+        self.session.person = person
+        self.session.branch = Branch.ACTIVATION
+        return Go(Step.DECISION, Branch.ACTIVATION, fresh=True)
+
+    # -- Je génère un nouveau code provisoire ------------------------------------------------
+    def find_code_recipient(self, request: CodeRequest) -> Go | Refused:
+        """The first page of the new-code request: to whom the code would go (masked)."""
+        self.session.card_type = request.card_type
+        masked = self._call(
+            Step.NEW_CODE,
+            lambda: self.service.find_code_recipient(
+                request.nir_without_key, request.birth_date, request.card_type, request.serial
+            ),
+        )
+        if isinstance(masked, Refused):
+            return masked
+        self.code_request = request
+        self.session.branch = Branch.NEW_CODE
+        return Go(Step.CODE_DELIVERY, Branch.NEW_CODE, notice=masked)
+
+    def send_new_code(self) -> Go | Refused:
+        """The confirmation: the code is sent, the person identifies with it."""
+        from mes_tui.texts import new_code as tnew
+
+        r = self.code_request
+        assert r is not None, "no new-code request under way"
+        sent: CodeSent | Refused = self._call(
+            Step.CODE_DELIVERY,
+            lambda: self.service.request_provisional_code(
+                r.nir_without_key, r.birth_date, r.card_type, r.serial
+            ),
+        )
+        if isinstance(sent, Refused):
+            return sent
+        self.code_request = None
+        self.session.notice = tnew.SENT.format(to=sent.masked_to)
+        self.session.branch = Branch.ACTIVATION
+        return Go(Step.IDENTIFY, Branch.ACTIVATION, fresh=True, notice=self.session.notice)
+
+    # -- Je prends ma décision ---------------------------------------------------------------
+    def decide(self, branch: Branch | None, *, accepted_terms: bool) -> Go | Refused:
+        """Activate (the conditions accepted) or oppose."""
+        from mes_tui.texts import decision as tdecision
+
+        if branch is None:
+            return Refused(tdecision.CHOICE_MISSING, field="decision")
+        if branch is Branch.OPPOSITION:
+            self.session.branch = Branch.OPPOSITION
+            return Go(Step.OPPOSE_CONFIRM, Branch.OPPOSITION)
+        self.session.accepted_terms = accepted_terms
+        if not accepted_terms:
+            return Refused(tdecision.TERMS_MISSING, field="terms")
+        self.session.branch = Branch.ACTIVATION
+        return Go(Step.CONTACTS, Branch.ACTIVATION)
+
+    # -- opposition ----------------------------------------------------------------------------
+    def oppose(self) -> Go | Refused:
+        person = self.person
+        nir, seen = person.nir, person.status
+        recorded = self._call(Step.OPPOSE_CONFIRM, lambda: self.service.oppose(nir, expected=seen))
+        if isinstance(recorded, Refused):
+            if recorded.go is not None and recorded.go.step is Step.DECISION:
+                self.refresh()  # someone decided meanwhile: show what the registry holds
+            return recorded
+        self.refresh()
+        self.session.receipt_path = None
+        return Go(Step.OPPOSED, Branch.OPPOSITION, fresh=True)
+
+    def save_receipt(self, nir: str, folder: Path | None) -> Done[Path] | Refused:
+        path = self._call(Step.OPPOSED, lambda: self.service.save_receipt(nir, folder))
+        if isinstance(path, Refused):
+            return path
+        return Done(path)
+
+    # -- Je vérifie mes coordonnées de contact -------------------------------------------------
+    def start_contact_change(self, channel: Channel, value: str) -> Done[Challenge] | Refused:
+        nir = self.person.nir
+        challenge = self._call(
+            Step.CONTACTS, lambda: self.service.start_contact_change(nir, channel, value)
+        )
+        return challenge if isinstance(challenge, Refused) else Done(challenge)
+
+    def resend_contact_code(self, channel: Channel) -> Done[Challenge] | Refused:
+        nir = self.person.nir
+        challenge = self._call(
+            Step.CONTACTS, lambda: self.service.resend_contact_code(nir, channel)
+        )
+        return challenge if isinstance(challenge, Refused) else Done(challenge)
+
+    def verify_contact_code(self, channel: Channel, code: str) -> Done[PersonView] | Refused:
+        nir = self.person.nir
+        person = self._call(
+            Step.CONTACTS, lambda: self.service.verify_contact_code(nir, channel, code)
+        )
+        if isinstance(person, Refused):
+            return person
+        self.session.person = person
+        return Done(person)
+
+    def contacts_done(self) -> Go:
+        return Go(Step.CREDENTIALS, Branch.ACTIVATION)
+
+    # -- Je choisis mon identifiant et mon mot de passe ----------------------------------------
+    def check_identifier(self, identifier: str) -> Done[IdentifierCheck] | Refused:
+        nir = self.person.nir
+        check = self._call(Step.CREDENTIALS, lambda: self.service.check_identifier(nir, identifier))
+        return check if isinstance(check, Refused) else Done(check)
+
+    def activate(self, identifier: str, password: str) -> Go | Refused:
+        nir, accepted = self.person.nir, self.session.accepted_terms
+        person = self._call(
+            Step.CREDENTIALS,
+            lambda: self.service.activate(nir, identifier, password, accepted_terms=accepted),
+        )
+        if isinstance(person, Refused):
+            if person.go is not None and person.go.step is Step.WELCOME:
+                self.wipe()
+            return person
+        self.session.person = person
+        self.session.identifier = person.identifier or identifier
+        return Go(Step.ACTIVATED, Branch.ACTIVATION, fresh=True)
+
+    # -- sign-in and the attached profiles -----------------------------------------------------
+    def login(self, identifier: str, password: str) -> Go | Refused:
+        person = self._call(Step.LOGIN, lambda: self.service.login(identifier, password))
+        if isinstance(person, Refused):
+            return person
+        self.session.person = person
+        self.session.identifier = person.identifier
+        self.session.branch = Branch.ACTIVATION
+        return Go(Step.HOME, Branch.ACTIVATION, fresh=True)
+
+    def decide_profile(
+        self, profile_nir: str, status: Status, seen: Status, *, certified: bool = False
+    ) -> Done[Decision] | Refused:
+        """A decision for an attached profile; the holder is read again in every case, so
+        that what is shown is what the registry holds (a conflict included)."""
+        holder = self.person.nir
+        decision = self._call(
+            Step.HOME,
+            lambda: self.service.decide_profile(
+                holder,
+                profile_nir,
+                status,
+                expected=seen,
+                certified_legal_representative=certified,
+            ),
+        )
+        self.refresh()
+        if isinstance(decision, Refused):
+            return Refused(decision.message, field=decision.field)  # stays on the profile
+        return Done(decision)

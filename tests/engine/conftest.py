@@ -1,0 +1,3 @@
+"""The journey engine on the demo registry: the service fixtures of the unit tests."""
+
+from tests.unit.conftest import clock, demo_template, service  # noqa: F401 - fixtures

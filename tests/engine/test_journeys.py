@@ -1,0 +1,286 @@
+"""Whole journeys through the engine, without any front end: every branch, each refusal, and
+where it leads. The screens and the plain mode show these outcomes; their own tests check
+they show them the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mes_tui.engine import CodeRequest, Done, Go, Journey, Offer, Refused, refusal
+from mes_tui.journey import Branch, Step
+from mes_tui.models import CardType, Channel, Status
+from mes_tui.services import SimulatedService
+from mes_tui.services import demo as d
+from mes_tui.services import errors as e
+from mes_tui.services.clock import FakeClock
+from tests.unit.conftest import MARTINE, MARTINE_CODE, MARTINE_SERIAL
+
+SANS, AVEC = CardType.SANS_PHOTO, CardType.AVEC_PHOTO
+PASSWORD = "Vert&Olive2024"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def journey(service: SimulatedService) -> Journey:
+    return Journey(service)
+
+
+def last_code(service: SimulatedService, to: str) -> str:
+    code = [m.code for m in service.outbox() if m.to == to][-1]
+    assert code is not None
+    return code
+
+
+def identified_martine(journey: Journey) -> Journey:
+    assert journey.start(Branch.ACTIVATION) == Go(Step.IDENTIFY, Branch.ACTIVATION)
+    outcome = journey.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
+    assert outcome == Go(Step.DECISION, Branch.ACTIVATION, fresh=True)
+    return journey
+
+
+# -- whole journeys ---------------------------------------------------------------------------
+def test_activation_with_an_email_change_and_a_mobile(
+    journey: Journey, service: SimulatedService
+) -> None:
+    identified_martine(journey)
+    assert (
+        journey.session.person is not None and journey.session.person.first_name == "Martine Julie"
+    )
+    assert journey.decide(Branch.ACTIVATION, accepted_terms=True) == Go(
+        Step.CONTACTS, Branch.ACTIVATION
+    )
+    sent = journey.start_contact_change(Channel.EMAIL, "martine.nouvelle@example.fr")
+    assert isinstance(sent, Done)
+    verified = journey.verify_contact_code(
+        Channel.EMAIL, last_code(service, "martine.nouvelle@example.fr")
+    )
+    assert isinstance(verified, Done) and verified.value.email == "martine.nouvelle@example.fr"
+    assert isinstance(journey.start_contact_change(Channel.SMS, "06 11 12 13 14"), Done)
+    verified = journey.verify_contact_code(Channel.SMS, last_code(service, "+33611121314"))
+    assert isinstance(verified, Done) and verified.value.mobile == "+33611121314"
+    assert journey.session.person is verified.value
+    assert journey.contacts_done() == Go(Step.CREDENTIALS, Branch.ACTIVATION)
+    check = journey.check_identifier("martine.leguellec")
+    assert isinstance(check, Done) and check.value.available
+    assert journey.activate("martine.leguellec", PASSWORD) == Go(
+        Step.ACTIVATED, Branch.ACTIVATION, fresh=True
+    )
+    assert service.get_person(MARTINE).status is Status.ACTIVE
+    assert journey.session.identifier == "martine.leguellec"
+
+
+def test_opposition_with_its_receipt(
+    journey: Journey, service: SimulatedService, tmp_path: Path
+) -> None:
+    identified_martine(journey)
+    assert journey.decide(Branch.OPPOSITION, accepted_terms=False) == Go(
+        Step.OPPOSE_CONFIRM, Branch.OPPOSITION
+    )
+    assert journey.oppose() == Go(Step.OPPOSED, Branch.OPPOSITION, fresh=True)
+    assert journey.person.status is Status.OPPOSEE  # read again after the decision
+    saved = journey.save_receipt(MARTINE, tmp_path)
+    assert isinstance(saved, Done) and saved.value.read_bytes().startswith(b"%PDF")
+    again = journey.save_receipt(MARTINE, tmp_path)
+    assert isinstance(again, Refused) and again.go is None and "une fois" in again.message
+
+
+def test_a_card_with_a_photo(journey: Journey) -> None:
+    assert journey.identify("Kb6zQ9wEr4Tn", d.KARIM, AVEC, "04512378906") == Go(
+        Step.DECISION, Branch.ACTIVATION, fresh=True
+    )
+    assert journey.session.card_type is AVEC
+
+
+def test_a_new_provisional_code_then_the_identification(
+    journey: Journey, service: SimulatedService
+) -> None:
+    assert journey.start(Branch.NEW_CODE) == Go(Step.NEW_CODE, Branch.NEW_CODE)
+    born = service.get_person(MARTINE).birth_date
+    request = CodeRequest(MARTINE[:13], born, SANS, MARTINE_SERIAL)
+    found = journey.find_code_recipient(request)
+    assert isinstance(found, Go) and found.step is Step.CODE_DELIVERY
+    assert found.notice is not None and "@" in found.notice and "*" in found.notice  # masked
+    sent = journey.send_new_code()
+    assert isinstance(sent, Go) and (sent.step, sent.fresh) == (Step.IDENTIFY, True)
+    assert sent.notice is not None and "Un nouveau code provisoire" in sent.notice
+    code = [m.code for m in service.outbox() if m.purpose == "code_provisoire"][-1]
+    assert code is not None
+    assert journey.identify(code, MARTINE, SANS, MARTINE_SERIAL) == Go(
+        Step.DECISION, Branch.ACTIVATION, fresh=True
+    )
+
+
+def test_sign_in_and_a_profile_decision(journey: Journey) -> None:
+    assert journey.login("lucas.petit", d.DEMO_PASSWORD) == Go(
+        Step.HOME, Branch.ACTIVATION, fresh=True
+    )
+    assert journey.session.identifier == "lucas.petit"
+
+
+def test_profiles_a_minor_needs_the_legal_representative_statement(journey: Journey) -> None:
+    identified_martine(journey)
+    refused = journey.decide_profile(d.BRIGITTE, Status.OPPOSEE, Status.EN_ATTENTE)
+    assert isinstance(refused, Refused) and refused.go is None
+    done = journey.decide_profile(d.BRIGITTE, Status.OPPOSEE, Status.EN_ATTENTE, certified=True)
+    assert isinstance(done, Done) and done.value.status is Status.OPPOSEE
+    brigitte = next(p for p in journey.person.profiles if p.nir == d.BRIGITTE)
+    assert brigitte.status is Status.OPPOSEE  # the holder read again
+
+
+def test_a_change_of_mind_after_an_opposition(journey: Journey) -> None:
+    assert journey.identify("Tl4cN6gHw8Pj", d.THOMAS, AVEC, "09876543210") == Go(
+        Step.DECISION, Branch.ACTIVATION, fresh=True
+    )
+    assert journey.person.status is Status.OPPOSEE
+    assert journey.decide(Branch.ACTIVATION, accepted_terms=True).step is Step.CONTACTS  # type: ignore[union-attr]
+
+
+# -- refusals, and where they lead --------------------------------------------------------------
+def test_a_failed_identification_offers_a_new_code(journey: Journey) -> None:
+    outcome = journey.identify("AAAAAAAAAAAA", MARTINE, SANS, MARTINE_SERIAL)
+    assert isinstance(outcome, Refused)
+    assert outcome.go is None and outcome.field is None
+    assert outcome.offers == (Offer.NEW_CODE, Offer.WELCOME)
+    assert journey.session.person is None
+
+
+def test_a_locked_identification_says_how_long(journey: Journey) -> None:
+    outcome = journey.identify("Sr3mV7bXq9Lk", d.SOPHIE, SANS, "01357924680")
+    assert isinstance(outcome, Refused) and outcome.go is None
+    assert "heure" in outcome.message or "minute" in outcome.message
+    assert Offer.NEW_CODE in outcome.offers
+
+
+def test_a_bad_field_is_named(journey: Journey) -> None:
+    outcome = journey.identify("court", MARTINE, SANS, MARTINE_SERIAL)
+    assert isinstance(outcome, Refused) and outcome.field == "code"
+
+
+def test_once_active_the_provisional_code_is_spent(
+    journey: Journey, service: SimulatedService
+) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    assert isinstance(journey.activate("martine.leguellec", PASSWORD), Go)
+    again = Journey(service)
+    outcome = again.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
+    assert isinstance(outcome, Refused) and Offer.NEW_CODE in outcome.offers
+    assert again.session.person is None
+
+
+def test_the_decision_needs_a_choice_and_the_conditions(journey: Journey) -> None:
+    identified_martine(journey)
+    assert journey.decide(None, accepted_terms=True) == Refused(
+        journey.decide(None, accepted_terms=True).message,  # type: ignore[union-attr]
+        field="decision",
+    )
+    refused = journey.decide(Branch.ACTIVATION, accepted_terms=False)
+    assert isinstance(refused, Refused) and refused.field == "terms" and refused.go is None
+
+
+def test_someone_decided_meanwhile_back_to_the_decision_as_it_stands(
+    journey: Journey, service: SimulatedService
+) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.OPPOSITION, accepted_terms=False)
+    service.oppose(MARTINE, expected=Status.EN_ATTENTE)  # another session
+    outcome = journey.oppose()
+    assert isinstance(outcome, Refused)
+    assert outcome.go == Go(Step.DECISION, Branch.ACTIVATION, fresh=True)
+    assert journey.person.status is Status.OPPOSEE  # what the registry holds
+
+
+def test_conditions_refused_by_the_back_office_lead_to_the_decision(journey: Journey) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    journey.session.accepted_terms = False  # as if the box were unticked on the way back
+    outcome = journey.activate("martine.leguellec", PASSWORD)
+    assert isinstance(outcome, Refused)
+    assert outcome.field == "terms" and outcome.go == Go(Step.DECISION, Branch.ACTIVATION)
+
+
+def test_a_taken_identifier_and_a_weak_password(journey: Journey) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    taken = journey.activate("lucas.petit", PASSWORD)
+    assert isinstance(taken, Refused) and taken.field == "identifier" and taken.suggestions
+    assert "lucas.petit" not in taken.suggestions
+    weak = journey.activate("martine.leguellec", "motdepasse")
+    assert isinstance(weak, Refused) and weak.field == "password"
+
+
+def test_activated_elsewhere_meanwhile_goes_back_to_the_welcome_page(
+    journey: Journey, service: SimulatedService
+) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    service.activate(MARTINE, "martine.ailleurs", PASSWORD, accepted_terms=True)
+    outcome = journey.activate("martine.leguellec", PASSWORD)
+    assert isinstance(outcome, Refused) and outcome.go is not None
+    assert outcome.go.step is Step.WELCOME and journey.session.person is None
+
+
+def test_a_wrong_one_time_code_stays_on_the_code(
+    journey: Journey, service: SimulatedService, clock: FakeClock
+) -> None:
+    identified_martine(journey)
+    journey.start_contact_change(Channel.SMS, "0611121314")
+    wrong = journey.verify_contact_code(Channel.SMS, "000000")
+    assert isinstance(wrong, Refused) and wrong.field == "otp" and wrong.go is None
+    clock.advance(minutes=11)
+    expired = journey.verify_contact_code(Channel.SMS, last_code(service, "+33611121314"))
+    assert isinstance(expired, Refused) and expired.field == "otp"
+
+
+def test_no_code_under_way_goes_back_to_the_summary(journey: Journey) -> None:
+    identified_martine(journey)
+    outcome = journey.resend_contact_code(Channel.SMS)
+    assert isinstance(outcome, Refused)
+    assert outcome.go == Go(Step.CONTACTS, Branch.ACTIVATION)
+
+
+def test_a_failed_new_code_request_stays_on_its_form(journey: Journey) -> None:
+    request = CodeRequest(MARTINE[:13], date(1950, 1, 1), SANS, MARTINE_SERIAL)
+    outcome = journey.find_code_recipient(request)
+    assert isinstance(outcome, Refused) and outcome.go is None and journey.code_request is None
+    no_email = CodeRequest(d.JEANNE[:13], date(1965, 3, 12), SANS, "01987654321")
+    outcome = journey.find_code_recipient(no_email)
+    assert isinstance(outcome, Refused)
+
+
+def test_a_failed_sign_in_stays(journey: Journey) -> None:
+    outcome = journey.login("lucas.petit", "Mauvais&Mot2024")
+    assert isinstance(outcome, Refused) and outcome.go is None
+    assert journey.session.person is None
+
+
+@pytest.mark.parametrize(
+    ("error", "step", "go", "field"),
+    [
+        (e.StorageBusy(), Step.IDENTIFY, None, None),
+        (e.DeliveryFailed(), Step.CONTACTS, None, None),
+        (e.KeyMissing("/x"), Step.IDENTIFY, None, None),
+        (e.UnknownPerson(), Step.CREDENTIALS, Step.WELCOME, None),
+        (e.ResendTooSoon(20), Step.CONTACTS, None, "otp"),
+        (e.PasswordRejected(["trop court"]), Step.CREDENTIALS, None, "password"),
+    ],
+)
+def test_the_table_of_refusals(
+    error: e.ServiceError, step: Step, go: Step | None, field: str | None
+) -> None:
+    outcome = refusal(error, step)
+    assert (outcome.go.step if outcome.go else None, outcome.field) == (go, field)
+    assert outcome.message
+
+
+def test_wipe_forgets_the_person(journey: Journey) -> None:
+    identified_martine(journey)
+    journey.wipe()
+    assert journey.session.person is None and journey.code_request is None
