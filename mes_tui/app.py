@@ -31,6 +31,7 @@ from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 
 if TYPE_CHECKING:
+    from mes_tui.engine import Go, Journey, Refused
     from mes_tui.lifeline import Lifeline
     from mes_tui.services.api import MesService, OutboxMessage
 
@@ -125,6 +126,7 @@ class MesApp(App[None]):
         self._data_dir = data_dir
         self._service = service
         self._service_lock = threading.Lock()
+        self._journey: Journey | None = None
         self._warmed_up: set[tuple[str, ...]] = set()
         self.prefs = preferences or Preferences(show_messages=show_messages)
         self._save_preferences = save_preferences
@@ -172,6 +174,16 @@ class MesApp(App[None]):
                     self._data_dir, receipt_folders=self.receipt_folders, key_file=self.key_file
                 )
             return self._service
+
+    @property
+    def engine(self) -> Journey:
+        """The journey engine on this app's session and back office (opened on first use:
+        from a worker thread, or once the back office is open)."""
+        if self._journey is None:
+            from mes_tui.engine import Journey
+
+            self._journey = Journey(self.service, self.session)
+        return self._journey
 
     # -- the end ---------------------------------------------------------------------------
     @property
@@ -259,6 +271,46 @@ class MesApp(App[None]):
     def _screen_class(step: journey.Step) -> Any:
         module_name, _, class_name = _SCREENS[step].partition(":")
         return getattr(importlib.import_module(module_name), class_name)
+
+    def go(self, go: Go, refused: Refused | None = None) -> None:
+        """Show what the engine answered: ``go.step``, back down the stack if it is there and
+        still shows the session (what came before it is kept), else on top of the current
+        screen, or alone above the welcome page when ``go.fresh``; then ``refused`` on it."""
+        from mes_tui.screens.base import StepScreen
+
+        self.session.branch = go.branch
+        if go.step is journey.Step.WELCOME:
+            self.back_to_welcome()
+        else:
+            beneath = next(
+                (
+                    i
+                    for i, screen in enumerate(self.screen_stack)
+                    if isinstance(screen, StepScreen)
+                    and screen.STEP is go.step
+                    and screen.built_for == screen.session_key()
+                ),
+                None,
+            )
+            if beneath is not None:
+                while len(self.screen_stack) > beneath + 1:
+                    self.pop_screen()
+                target = self.screen
+                if isinstance(target, StepScreen):
+                    target.show_person()
+            elif go.fresh:
+                self.restart_at(go.step)
+            else:
+                self.goto(go.step)
+        if refused is not None:
+            shown = refused
+
+            def show() -> None:
+                screen = self.screen
+                if not self.closing and isinstance(screen, StepScreen):
+                    screen.show_refused(shown)
+
+            self.call_after_refresh(show)
 
     def goto(self, step: journey.Step) -> None:
         """Show ``step`` on top of the current one; Escape comes back."""
@@ -386,6 +438,14 @@ class MesApp(App[None]):
         if message is None or not hasattr(message, "channel"):
             return
         self.session.messages.append(message)
+        self._show_message(message)
+
+    def show_messages_since(self, count: int) -> None:
+        """Show the simulated messages the engine kept after the first ``count``."""
+        for message in self.session.messages[count:]:
+            self._show_message(message)
+
+    def _show_message(self, message: OutboxMessage) -> None:
         if self.show_messages:
             channel = t.CHANNEL_LABELS.get(message.channel.value, message.channel.value)
             title = t.MESSAGE_NOTICE.format(channel=channel, to=safe.printable(message.to))
@@ -419,6 +479,8 @@ class MesApp(App[None]):
 
     def wipe(self) -> None:
         """Forget the person being served: screens, fields, messages, notifications."""
+        if self._journey is not None:
+            self._journey.wipe()
         self.session.wipe()
         # What the person copied stays in the app (Ctrl+V reads it back): not for the next one.
         # The terminal's own clipboard is the person's, left alone.

@@ -129,9 +129,15 @@ class Journey:
         from mes_tui.services.errors import ServiceError
 
         try:
-            return call()
+            result = call()
         except ServiceError as error:
             return refusal(error, step)
+        # A simulated message the call sent (a code by e-mail or SMS): kept for the person,
+        # shown by the front end when messages may be shown.
+        message = getattr(result, "message", None)
+        if message is not None and hasattr(message, "channel"):
+            self.session.messages.append(message)
+        return result
 
     def wipe(self) -> None:
         """Forget the person: the next one starts from nothing."""

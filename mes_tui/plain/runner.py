@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from mes_tui import journey, presenters
+from mes_tui.engine import Go, Journey, Refused
 from mes_tui.journey import Branch, Step
 from mes_tui.models import CardType, Channel, PersonView, ProfileView, Status
 from mes_tui.plain import formats
@@ -25,7 +26,6 @@ from mes_tui.plain.prompts import GoBack, Invalid, Option, Prompter
 from mes_tui.services.errors import (
     AlreadyActive,
     CodeRequestFailed,
-    DecisionConflict,
     DeliveryFailed,
     IdentifierTaken,
     InvalidInput,
@@ -107,6 +107,7 @@ class PlainRunner:
         self.ask = Prompter(console)
         self.show_messages = show_messages
         self.session = journey.Session()
+        self.engine = Journey(service, self.session)
         self.pending: str | None = None
         """What is left unfinished if the input ends now; None at a resting point."""
         self._identification: Answers = {}
@@ -155,6 +156,19 @@ class PlainRunner:
         self.pending = None
 
     # -- helpers --------------------------------------------------------------------------
+    def outcome(self, outcome: Go | Refused) -> Step | None:
+        """Where the engine sends the person; a refusal that takes them elsewhere is said
+        first. None: the welcome menu."""
+        if isinstance(outcome, Refused):
+            self.say(outcome.message)
+            if outcome.go is None:
+                return None
+            outcome = outcome.go
+        if outcome.step is Step.WELCOME:
+            self.say(t.BACK_TO_WELCOME)
+            return None
+        return outcome.step
+
     def say(self, text: str = "") -> None:
         self.ask.say(text)
 
@@ -547,17 +561,16 @@ class PlainRunner:
             except GoBack:
                 return Nav.BACK
             if chosen == 1:
-                self.session.branch = Branch.OPPOSITION
-                return Nav.NEXT
+                return self.outcome(self.engine.decide(Branch.OPPOSITION, accepted_terms=False))
             self.session.branch = Branch.ACTIVATION
             try:
                 accepted = self._accept_terms()
             except GoBack:
                 continue
-            self.session.accepted_terms = accepted
-            if accepted:
-                return Nav.NEXT
-            self.say(tservice.TERMS_NOT_ACCEPTED)
+            outcome = self.engine.decide(Branch.ACTIVATION, accepted_terms=accepted)
+            if isinstance(outcome, Go):
+                return outcome.step
+            self.ask.error(outcome.message)
 
     def _accept_terms(self) -> bool:
         return self.ask.yes_no(
@@ -916,19 +929,11 @@ class PlainRunner:
                 return Nav.BACK
             if not confirmed:
                 return Nav.BACK
-            try:
-                self.call(self.service.oppose, self.person.nir, expected=self.person.status)
-            except DecisionConflict as error:
-                # Someone decided meanwhile: show the decision step as the registry has it.
-                self.say(error.message)
-                self.refresh_person()
-                return Nav.BACK
-            except ServiceError as error:
-                self.say(error.message)
-                continue
-            self.refresh_person()
-            self.session.receipt_path = None
-            return Nav.NEXT
+            outcome = self.call(self.engine.oppose)
+            if isinstance(outcome, Go) or outcome.go is not None:
+                # Recorded; or someone decided meanwhile: the decision as the registry has it.
+                return self.outcome(outcome)
+            self.say(outcome.message)
 
     def opposed(self) -> StepResult:
         from mes_tui.models import format_date

@@ -24,6 +24,7 @@ from mes_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from mes_tui.app import MesApp
+    from mes_tui.engine import Journey, Outcome, Refused
     from mes_tui.services.api import MesService
 
 T = TypeVar("T")
@@ -291,6 +292,41 @@ class StepScreen(Screen[None]):
 
     def _default_refusal(self, error: Any) -> None:
         self.show_refusal(error.message)
+
+    # -- the journey engine ---------------------------------------------------------------
+    def call_engine(self, call: Callable[[Journey], T], on_done: Callable[[T], Any]) -> None:
+        """``call(journey)`` in a worker thread (it may call the back office), then
+        ``on_done(answer)`` on the event loop, with the simulated messages it sent shown."""
+        app = self.mes_app
+        seen = len(app.session.messages)
+
+        def done(answer: T) -> None:
+            app.show_messages_since(seen)
+            on_done(answer)
+
+        self.call_service(lambda _service: call(app.engine), done)
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Where the engine sends the person, or its refusal shown here."""
+        from mes_tui.engine import Go
+
+        if isinstance(outcome, Go):
+            self.mes_app.go(outcome)
+        elif outcome.go is not None:
+            self.mes_app.go(outcome.go, outcome)
+        else:
+            self.show_refused(outcome)
+
+    def show_refused(self, refused: Refused) -> None:
+        """A refusal on this screen: next to the field it names if the screen has it, else
+        at the top."""
+        from mes_tui.screens.forms import field_for
+
+        form_field = field_for(self, refused.field) if refused.field else None
+        if form_field is not None:
+            self.show_field_errors([(form_field, refused.message)])
+        else:
+            self.show_refusal(refused.message)
 
 
 class PasswordScreen(StepScreen):

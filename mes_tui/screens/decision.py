@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from mes_tui import journey
+from mes_tui.engine.outcomes import Go
 from mes_tui.screens.base import StepScreen
 from mes_tui.texts import decision as t
 from mes_tui.texts import safe
@@ -120,21 +121,12 @@ class DecisionScreen(StepScreen):
 
     @on(ActionButton.Pressed, "#continue")
     def submit(self) -> None:
-        decision = self.query_one("#decision", ChoiceList).value
-        if decision is None:
-            self.show_field_errors(
-                [(self.query_one("#field-decision", FormField), t.CHOICE_MISSING)]
-            )
-            return
-        if decision == OPPOSE:
+        chosen = {ACTIVATE: journey.Branch.ACTIVATION, OPPOSE: journey.Branch.OPPOSITION}.get(
+            self.query_one("#decision", ChoiceList).value or ""
+        )
+        outcome = self.mes_app.engine.decide(
+            chosen, accepted_terms=self.query_one("#terms", Tick).value
+        )
+        if isinstance(outcome, Go):
             self.clear_errors()
-            self.session.branch = journey.Branch.OPPOSITION
-            self.mes_app.goto(journey.Step.OPPOSE_CONFIRM)
-            return
-        if not self.query_one("#terms", Tick).value:
-            self.show_field_errors([(self.query_one("#terms-block", FormField), t.TERMS_MISSING)])
-            return
-        self.clear_errors()
-        self.session.branch = journey.Branch.ACTIVATION
-        self.session.accepted_terms = True
-        self.mes_app.goto(journey.Step.CONTACTS)
+        self.show_outcome(outcome)

@@ -29,8 +29,7 @@ from mes_tui.widgets.profiles import ProfilesPanel
 from mes_tui.widgets.receipt import ReceiptPanel
 
 if TYPE_CHECKING:
-    from mes_tui.models import PersonView
-    from mes_tui.services.api import MesService
+    pass
 
 
 class OpposeConfirmScreen(StepScreen):
@@ -54,33 +53,7 @@ class OpposeConfirmScreen(StepScreen):
 
     @on(ActionButton.Pressed, "#continue")
     def confirm(self) -> None:
-        person = self.session.person
-        assert person is not None
-        nir, seen = person.nir, person.status
-
-        def oppose(service: MesService) -> PersonView:
-            service.oppose(nir, expected=seen)
-            return service.get_person(nir)
-
-        self.call_service(oppose, self._recorded, self._refused)
-
-    def _recorded(self, person: PersonView) -> None:
-        self.session.person = person
-        self.session.receipt_path = None
-        self.mes_app.restart_at(journey.Step.OPPOSED)
-
-    def _refused(self, error: Any) -> None:
-        from mes_tui.services.errors import DecisionConflict
-
-        self.show_refusal(error.message)
-        person = self.session.person
-        if isinstance(error, DecisionConflict) and person is not None:
-            # Someone decided meanwhile: what the person sees must be what the registry holds.
-            nir = person.nir
-            self.call_service(lambda service: service.get_person(nir), self._refreshed)
-
-    def _refreshed(self, person: PersonView) -> None:
-        self.session.person = person
+        self.call_engine(lambda journey: journey.oppose(), self.show_outcome)
 
 
 # -- the receipt, shared with a profile's page ---------------------------------------------------

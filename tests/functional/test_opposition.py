@@ -243,6 +243,21 @@ async def test_another_folder_and_one_that_cannot_be_used(
         assert summary_text(opposed) == ""
 
 
+async def test_a_decision_taken_elsewhere_meanwhile_leads_back_to_the_decision(
+    app: MesApp, service: Any
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await identify_and_oppose(pilot)
+        service.oppose(MARTINE_NIR, expected=Status.EN_ATTENTE)  # another session
+        await press_button(pilot, "continue")
+        decision = await wait_for_screen(pilot, DecisionScreen)
+        await settle(pilot)
+        assert "Une décision a déjà été enregistrée" in summary_text(decision)
+        assert shows(app, "Vous vous êtes opposé(e)")  # the decision as the registry has it
+        assert app.session.person is not None
+        assert app.session.person.status is Status.OPPOSEE
+
+
 async def test_a_receipt_saved_elsewhere_meanwhile(app: MesApp, service: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         opposed = await at_opposed(app, service, pilot)

@@ -275,7 +275,7 @@ def test_terms_can_be_read_and_must_be_accepted(plain_service: SimulatedService)
             ("Fin du texte : Conditions Générales d'Utilisation.", "p"),
             ("Fin du texte : Politique de protection des données personnelles.", "peut-être"),
             ("Erreur : " + tplain.YES_NO_INVALID, "n"),
-            (tservice.TERMS_NOT_ACCEPTED, "2"),
+            ("Erreur : " + tdecision.TERMS_MISSING.split(",")[0], "2"),
             ("Étape 3 sur 4", "<"),
             ("Votre choix (défaut : 2)", "1"),
             (tdecision.TERMS, "o"),
@@ -289,6 +289,30 @@ def test_terms_can_be_read_and_must_be_accepted(plain_service: SimulatedService)
 
 
 # -- opposition -----------------------------------------------------------------------------------
+def test_a_decision_taken_elsewhere_meanwhile_leads_back_to_the_decision(
+    plain_service: SimulatedService,
+) -> None:
+    """As in the screens: the conflict is said, then the decision as the registry holds it."""
+
+    def opposed_elsewhere() -> str:
+        plain_service.oppose(MARTINE, expected=Status.EN_ATTENTE)  # another session
+        return "o"
+
+    t = converse(
+        plain_service,
+        [
+            *identify_martine(),
+            (tdecision.CHOICE_LABEL, "2"),
+            (tplain.OPPOSE_QUESTION, opposed_elsewhere),
+        ],
+    )
+    after = t.out.split(tplain.OPPOSE_QUESTION)[-1]
+    assert "Une décision a déjà été enregistrée" in after
+    assert "Vous vous êtes opposé(e)" in after  # the decision as the registry has it
+    assert tdecision.CHOICE_LABEL in after
+    assert t.code == 1
+
+
 def test_opposition_with_receipt_and_a_minor_profile(
     plain_service: SimulatedService, data_dir: Path, tmp_path: Path
 ) -> None:
