@@ -104,12 +104,17 @@ def _configure_logging(data_dir: Path) -> None:
     Nothing logged carries a NIR, a code or a password."""
     import logging
 
+    class QuietFileHandler(logging.FileHandler):
+        def handleError(self, record: logging.LogRecord) -> None:
+            """A line that cannot be written (a full disk) is lost: logging would print a
+            traceback on the terminal instead."""
+
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = data_dir / "mes-tui.log"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.close(fd)
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+        handler: logging.Handler = QuietFileHandler(path, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
@@ -173,7 +178,20 @@ def _config(settings: Settings, data_dir: Path, *, as_json: bool) -> int:
 
 
 def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path) -> int:
+    from mes_tui import registry_file
     from mes_tui.texts import config as tc
+
+    # A registry that cannot work (empty, cut short, not a database, read-only) is said here,
+    # in one line, before a screen opens on it. What only SQLite sees (a damaged page inside)
+    # is said by the screen that meets it.
+    registry = data_dir / registry_file.NAME
+    problem = registry_file.check(registry)
+    if problem is not None:
+        import logging
+
+        log = logging.getLogger("mes_tui")
+        log.error("registre inutilisable (%s) : %s", problem.cause, registry)
+        return _fail(problem.message(registry))
 
     # What the administrator (file, environment, flag) allows; the person's own remembered
     # choice may only turn the messages off, and stays changeable in the settings.
@@ -290,25 +308,56 @@ def _reset_key(data_dir: Path, key_file: Path | None) -> int:
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV (header line, ``;`` or ``,``) or JSON (a list of objects) file."""
+    """Rows of a CSV (header line, ``;`` or ``,``) or JSON (a list of objects) file.
+
+    Read with a bound whatever ``path`` is (a file, a device, a pipe): at most
+    ``rules.IMPORT_MAX_BYTES`` bytes and ``rules.IMPORT_MAX_ROWS`` rows, else ``ValueError``
+    with the sentence to show, as for a file that cannot be read."""
     import csv  # here, not at the top: the app's start does not read CSV files
 
+    from mes_tui.services import rules
+    from mes_tui.texts import service as ts
+
+    with path.open("rb") as handle:
+        data = handle.read(rules.IMPORT_MAX_BYTES + 1)
+    if len(data) > rules.IMPORT_MAX_BYTES:
+        raise ValueError(t.FILE_TOO_LARGE.format(max=rules.IMPORT_MAX_BYTES // (1024 * 1024)))
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(t.NOT_UTF8.format(position=error.start)) from None
+    # Line ends as a text file read in Python has them: \r\n and \r become \n.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    too_many = ValueError(ts.IMPORT_TOO_MANY_ROWS.format(max=rules.IMPORT_MAX_ROWS))
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+        objects = 0
+
+        def counted(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            # Stops the reading early: a file of empty objects would make millions of them.
+            nonlocal objects
+            objects += 1
+            if objects > 2 * rules.IMPORT_MAX_ROWS:
+                raise too_many
+            return dict(pairs)
+
         try:
-            data = json.loads(text)
+            parsed = json.loads(text, object_pairs_hook=counted)
         except json.JSONDecodeError as error:
             raise ValueError(t.JSON_INVALID.format(line=error.lineno, msg=error.msg)) from None
-        except (ValueError, RecursionError):  # nested too deep, or a number too long to read
+        except ValueError as error:
+            if error is too_many:
+                raise
+            raise ValueError(t.JSON_UNREADABLE) from None  # a number too long to read
+        except RecursionError:  # nested too deep
             raise ValueError(t.JSON_UNREADABLE) from None
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        if not isinstance(parsed, list) or not all(isinstance(r, dict) for r in parsed):
             raise ValueError(t.JSON_NOT_LIST)
-        return data
+        if len(parsed) > rules.IMPORT_MAX_ROWS:
+            raise too_many
+        return parsed
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
+        # The header line is enough to tell the delimiter (and a long line would be slow).
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0][:10_000], delimiters=";,")
     except csv.Error:
         dialect = csv.excel
     rows: list[dict[str, Any]] = []
@@ -316,22 +365,25 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     # quoted value keeps its own: row numbers stay those of the file's records.
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     try:
-        records = list(reader)
+        for raw in reader:
+            if len(rows) == rules.IMPORT_MAX_ROWS:
+                raise too_many
+            rows.append(_csv_row(raw))
     except csv.Error:  # a value longer than the csv module's limit, say
         raise ValueError(t.CSV_UNREADABLE.format(line=reader.reader.line_num)) from None
-    for raw in records:
-        row: dict[str, Any] = {
-            k.strip(): (v.strip() if isinstance(v, str) else v)
-            for k, v in raw.items()
-            if k is not None
-        }
-        for key, value in list(row.items()):
-            if value == "":
-                row[key] = None
-        profiles = row.get("profiles")
-        row["profiles"] = profiles.replace(",", " ").split() if profiles else []
-        rows.append(row)
     return rows
+
+
+def _csv_row(raw: dict[str | Any, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k is not None
+    }
+    for key, value in list(row.items()):
+        if value == "":
+            row[key] = None
+    profiles = row.get("profiles")
+    row["profiles"] = profiles.replace(",", " ").split() if profiles else []
+    return row
 
 
 def _print_registry_table(rows: list[dict[str, Any]]) -> None:

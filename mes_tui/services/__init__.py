@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mes_tui import registry_file
 from mes_tui.services.clock import Clock, SystemClock
 from mes_tui.services.delivery import SimulatedDelivery
 from mes_tui.services.hashing import PasswordHashing
@@ -22,7 +23,7 @@ from mes_tui.services.simulated import SimulatedService
 from mes_tui.services.storage import Storage, private_dir
 
 DATA_DIR_ENV = "MES_TUI_DATA_DIR"
-REGISTRY_FILE = "registry.sqlite3"
+REGISTRY_FILE = registry_file.NAME
 OUTBOX_FILE = "outbox.jsonl"
 
 __all__ = [
@@ -54,34 +55,43 @@ def open_service(
     key_file: Path | None = None,
 ) -> SimulatedService:
     """The back office on ``data_dir`` (default: ``default_data_dir()``), created and filled with
-    the demo registry if new. ``clock``, ``delivery``, ``secret_store`` and ``password_hashing``
-    are for tests (a fake clock, a failing outbox, a fixed key, cheap argon2 parameters).
+    the demo registry if it has no registry file yet. ``clock``, ``delivery``, ``secret_store``
+    and ``password_hashing`` are for tests (a fake clock, a failing outbox, a fixed key, cheap
+    argon2 parameters).
     ``receipt_folders`` restricts where receipts may be written (SSH hosts); ``key_file`` is
     where the key that hashes codes lives when the administrator chose (SSH hosts: outside
     ``data_dir``), else the keyring or ``data_dir/secret.key``.
 
-    May raise ``StorageBusy`` (another process holds the registry too long) or ``OSError``
-    (the folder cannot be created or written).
+    May raise ``StorageBusy`` (another process holds the registry too long), ``StorageFailed``
+    (the registry is damaged, unreadable or unwritable, or the disk full: only a missing
+    registry is made, never one that exists but is empty or damaged) or ``OSError`` (the
+    folder cannot be created).
     """
     path = Path(data_dir) if data_dir is not None else default_data_dir()
     private_dir(path)
     clock = clock or SystemClock()
-    storage = Storage(path / REGISTRY_FILE)
-    new = storage.migrate() == 0
+    delivery = delivery or SimulatedDelivery(path / OUTBOX_FILE, clock)
     if secret_store is None:
         # A key is made with the registry, never later: a registry that has lost its key
         # says so (KeyMissing) instead of silently voiding its codes and lockouts.
-        secret_store = SecretStore(path, may_create=new, key_file=key_file)
-        if new:
-            secret_store.key()
-    service = SimulatedService(
-        storage,
-        delivery or SimulatedDelivery(path / OUTBOX_FILE, clock),
-        secret_store,
-        clock,
-        password_hashing=password_hashing,
-        receipt_folders=tuple(Path(p) for p in receipt_folders),
-    )
-    service.seed_if_new()
-    storage.tighten_modes()
-    return service
+        secret_store = SecretStore(path, may_create=False, key_file=key_file)
+    keys = secret_store
+
+    def service_on(storage: Storage) -> SimulatedService:
+        return SimulatedService(
+            storage,
+            delivery,
+            keys,
+            clock,
+            password_hashing=password_hashing,
+            receipt_folders=tuple(Path(p) for p in receipt_folders),
+        )
+
+    def fill(new: Storage) -> None:
+        if isinstance(keys, SecretStore):
+            keys.may_create = True  # the registry is new: so may its key be
+        service_on(new).reset_registry()
+
+    storage = Storage(path / REGISTRY_FILE)
+    storage.migrate(create=fill)
+    return service_on(storage)

@@ -9,6 +9,7 @@ outbox); the file is readable by its owner only.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from typing import IO, Any
 from mes_tui.models import Channel
 from mes_tui.services.api import OutboxMessage
 from mes_tui.services.clock import Clock
+from mes_tui.services.errors import DiskFull
 from mes_tui.services.storage import PRIVATE_FILE
 
 log = logging.getLogger("mes_tui")
@@ -31,7 +33,7 @@ class DeliveryError(Exception):
 
 
 @contextlib.contextmanager
-def _locked(handle: IO[str], exclusive: bool) -> Iterator[None]:
+def _locked(handle: IO[Any], exclusive: bool) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: appends are small, and rare
@@ -67,7 +69,8 @@ class SimulatedDelivery:
         *,
         ref: str | None = None,
     ) -> OutboxMessage:
-        """Deliver one message; raises ``DeliveryError`` if the (simulated) network refuses it."""
+        """Deliver one message; raises ``DeliveryError`` if the (simulated) network refuses it
+        or the outbox cannot be written, ``DiskFull`` if its disk is full."""
         if self.latency:
             time.sleep(self.latency)
         if self.fail_next > 0:
@@ -86,13 +89,32 @@ class SimulatedDelivery:
         record = message.as_json()
         if ref is not None:
             record["ref"] = ref
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        fd = os.open(self.outbox_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle, _locked(handle, exclusive=True):
-            handle.write(line)
-            handle.flush()
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            self._append(line)
+        except OSError as error:
+            name = errno.errorcode.get(error.errno or 0, "?")
+            log.warning("boîte d'envoi impossible à écrire (%s : %s)", name, error.strerror)
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise DiskFull(str(self.outbox_path)) from None
+            raise DeliveryError(f"{channel.value}: boîte d'envoi impossible à écrire") from None
         log.info("message simulé envoyé (%s, %s)", channel.value, purpose)
         return message
+
+    def _append(self, line: bytes) -> None:
+        """Add ``line`` whole, or nothing: a disk that fills midway leaves no broken line for
+        the next message to be glued to."""
+        fd = os.open(self.outbox_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+        with os.fdopen(fd, "ab", buffering=0) as handle, _locked(handle, exclusive=True):
+            start = os.fstat(fd).st_size
+            try:
+                rest = memoryview(line)
+                while rest:
+                    rest = rest[os.write(fd, rest) :]
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)
+                raise
 
     def read_records(self) -> list[tuple[str | None, OutboxMessage]]:
         """Every message with its ``ref`` (or None), oldest first."""

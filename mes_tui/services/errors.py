@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from mes_tui.texts import service as t
+from mes_tui.texts.safe import printable
 
 
 class ServiceError(Exception):
@@ -172,6 +173,46 @@ class StorageBusy(ServiceError):
         super().__init__(t.STORAGE_BUSY)
 
 
+class StorageFailed(ServiceError):
+    """The registry (or the data folder beside it) cannot be used: nothing was recorded. The
+    cause (SQLite's error, the system's) is in the log; ``message`` says what to do."""
+
+    template = ""
+
+    def __init__(self, where: str, reason: str = "") -> None:
+        super().__init__(self.template.format(where=printable(where), reason=reason))
+
+
+class StorageDamaged(StorageFailed):
+    """The registry file is empty, truncated, corrupt or not a registry: never filled again."""
+
+    template = t.STORAGE_DAMAGED
+
+
+class StorageUnreadable(StorageFailed):
+    """The registry file or its folder cannot be opened (rights, a missing folder)."""
+
+    template = t.STORAGE_UNREADABLE
+
+
+class StorageReadOnly(StorageFailed):
+    """The registry, its folder or its medium cannot be written."""
+
+    template = t.STORAGE_READ_ONLY
+
+
+class DiskFull(StorageFailed):
+    """No room left where the registry, the outbox or a receipt is written."""
+
+    template = t.STORAGE_DISK_FULL
+
+
+class StorageIOError(StorageFailed):
+    """The disk failed to read or write (not full)."""
+
+    template = t.STORAGE_IO_ERROR
+
+
 class KeyMissing(ServiceError):
     """The key that hashes codes is missing or unreadable for a registry that already exists:
     every code issued and every lockout depends on it, so none is made up silently."""
@@ -186,6 +227,10 @@ class KeyExposed(ServiceError):
 
     def __init__(self, where: str) -> None:
         super().__init__(t.KEY_EXPOSED.format(where=where))
+
+
+class ImportFileRejected(ServiceError):
+    """A registry import refused as a whole (no person, too many): nothing was imported."""
 
 
 class ImportRejected(Exception):

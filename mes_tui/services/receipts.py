@@ -134,8 +134,7 @@ def _content(
 
 def folder_problem(error: OSError) -> str:
     """Why ``error`` kept a receipt out of its folder, in French ("accès refusé")."""
-    name = errno.errorcode.get(error.errno or 0, "")
-    return t.FOLDER_REASONS.get(name, t.FOLDER_REASON_OTHER)
+    return t.system_reason(error)
 
 
 # -- names ------------------------------------------------------------------------------------

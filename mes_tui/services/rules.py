@@ -60,3 +60,12 @@ DEMO_LOCK = timedelta(hours=24)
 # when the registry stays locked (many SSH sessions share one file).
 BUSY_TIMEOUT = timedelta(seconds=2)
 BUSY_RETRIES = 3
+
+# Registry import (mes-tui registry import): what one file may hold. A training session's file
+# has tens of people; these bound what a file can cost in memory and time (reading stops at the
+# bound, so a huge file, a device or a pipe that never ends costs no more than the bound).
+IMPORT_MAX_BYTES = 4 * 1024 * 1024
+IMPORT_MAX_ROWS = 5_000
+IMPORT_MAX_PROFILES = 20
+# Each password is hashed with argon2id (about 0.2 s and 64 MiB each).
+IMPORT_MAX_PASSWORDS = 100

@@ -1040,13 +1040,23 @@ class SimulatedService:
 
     def import_registry(self, rows: list[dict[str, Any]]) -> int:
         today = local_date(self.clock)
-        registry = self.storage.read(
-            lambda conn: {
+
+        def load(conn: sqlite3.Connection) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+            registry = {
                 str(row["nir"]): row["identifier"]
                 for row in conn.execute("SELECT nir, identifier FROM people")
             }
-        )
-        records = validate_rows(rows, today=today, registry=registry)
+            attachments: dict[str, list[str]] = defaultdict(list)
+            for row in conn.execute(
+                "SELECT holder.nir AS holder, profile.nir AS profile FROM attachments "
+                "JOIN people AS holder ON holder.id = attachments.holder_id "
+                "JOIN people AS profile ON profile.id = attachments.profile_id"
+            ):
+                attachments[str(row["holder"])].append(str(row["profile"]))
+            return registry, attachments
+
+        registry, attachments = self.storage.read(load)
+        records = validate_rows(rows, today=today, registry=registry, attachments=attachments)
         password_hashes = {
             record.nir: self.passwords.hash(record.password)
             for record in records
@@ -1059,15 +1069,8 @@ class SimulatedService:
         return len(records)
 
     def reset_registry(self) -> None:
-        self._reset(only_if_new=False)
-
-    def seed_if_new(self) -> bool:
-        """Fill a registry that was never filled with the demo people; True if it did."""
-        if self.storage.read(_seeded):
-            return False
-        return self._reset(only_if_new=True)
-
-    def _reset(self, *, only_if_new: bool) -> bool:
+        """Replace everything in the registry with the demo people (``open_service`` fills a
+        registry it makes this way, before the file takes its name)."""
         today = local_date(self.clock)
         now = self.clock.now()
         records = validate_rows(demo.demo_people(now), today=today, registry={})
@@ -1079,21 +1082,17 @@ class SimulatedService:
         }
         self.hasher.load_key()  # before the write lock: the key may come from the keyring
 
-        def replace(conn: sqlite3.Connection) -> bool:
-            if only_if_new and _seeded(conn):
-                return False  # another process filled it meanwhile
+        def replace(conn: sqlite3.Connection) -> None:
             for table in ("pending_otp", "throttle", "attachments", "people", "meta"):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             _store(conn, records, password_hashes, self.hasher, now)
             conn.execute("INSERT INTO meta (name, value) VALUES ('seeded', ?)", (instant(now),))
-            return True
 
         # Post first, then commit: a failed delivery leaves the registry as it was. (Two
-        # sessions opening a new directory at once may both post: the codes are the same.)
+        # sessions making a new registry at once may both post: the codes are the same.)
         self._send_invitations(records)
-        done = self.storage.write(replace)
-        log.info("registre de démonstration %s", "installé" if done else "déjà présent")
-        return done
+        self.storage.write(replace)
+        log.info("registre de démonstration installé")
 
     def _send_invitations(self, records: list[PersonRecord]) -> None:
         """Post each person's provisional code: by e-mail where there is one, else by letter."""
@@ -1203,10 +1202,6 @@ def _suggest(conn: sqlite3.Connection, base: str, person: _Person) -> list[str]:
         if len(free) >= SUGGESTIONS:
             break
     return free[:SUGGESTIONS]
-
-
-def _seeded(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT value FROM meta WHERE name = 'seeded'").fetchone() is not None
 
 
 def _store(

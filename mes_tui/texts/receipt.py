@@ -31,7 +31,7 @@ FOLDER_REASONS = {
     "EACCES": "accès refusé",
     "EPERM": "accès refusé",
     "EROFS": "support en lecture seule",
-    "ENOSPC": "plus de place sur le disque",
+    "ENOSPC": "disque plein",
     "EDQUOT": "quota disque atteint",
     "ENOTDIR": "un élément du chemin est un fichier, pas un dossier",
     "EEXIST": "un élément du chemin est un fichier, pas un dossier",  # mkdir over a file
@@ -41,3 +41,11 @@ FOLDER_REASONS = {
     "EIO": "erreur de lecture ou d'écriture du disque",
 }
 FOLDER_REASON_OTHER = "erreur du système de fichiers"
+
+
+def system_reason(error: OSError) -> str:
+    """Why the system refused, in the person's words ("accès refusé", "disque plein"): for a
+    receipt's folder, and for the registry's file too."""
+    import errno
+
+    return FOLDER_REASONS.get(errno.errorcode.get(error.errno or 0, ""), FOLDER_REASON_OTHER)

@@ -155,6 +155,32 @@ IMPORT_IDENTIFIER_IS_NIR = "l'identifiant ne peut pas reprendre le NIR."
 IMPORT_IDENTIFIER_DUPLICATE = "cet identifiant figure déjà à la ligne {row}."
 IMPORT_IDENTIFIER_TAKEN = "cet identifiant est déjà utilisé dans le registre."
 IMPORT_PASSWORD_WITHOUT_IDENTIFIER = "un mot de passe demande un identifiant."
+IMPORT_NOT_TEXT = "texte attendu, entre guillemets ; la valeur est {kind}."
+IMPORT_PROFILES_NOT_LIST = (
+    "liste de NIR attendue (des textes entre guillemets), ou un texte ; la valeur est {kind}."
+)
+IMPORT_PROFILE_NOT_TEXT = "le profil n° {position} est {kind} : un NIR entre guillemets attendu."
+IMPORT_TOO_MANY_PROFILES = "{max} profils rattachés au plus."
+IMPORT_VALUE_KINDS = {
+    "bool": "vrai ou faux (true, false)",
+    "number": "un nombre",
+    "list": "une liste",
+    "object": "un objet",
+}
+IMPORT_VALUE_OTHER = "d'un type inattendu"
+IMPORT_CYCLE = "les rattachements forment une boucle : {path} (chacun déciderait pour l'autre)."
+IMPORT_CYCLE_ROW = "ligne {row}"
+IMPORT_CYCLE_REGISTRY = "{nir} (registre)"
+# The file as a whole (one line, nothing imported).
+IMPORT_EMPTY = "import refusé : le fichier ne contient aucune personne."
+IMPORT_TOO_MANY_ROWS = (
+    "import refusé : le fichier contient plus de {max} personnes ({max} au plus par import ; "
+    "découpez-le en plusieurs fichiers)."
+)
+IMPORT_TOO_MANY_PASSWORDS = (
+    "import refusé : le fichier contient {count} mots de passe, {max} au plus par import "
+    "(chacun demande un calcul volontairement long)."
+)
 
 
 def wait_phrase(seconds: float) -> str:
@@ -193,3 +219,43 @@ KEY_RESET_DONE = (
     "sont plus valables et les blocages en cours sont levés : chaque personne doit demander un "
     "nouveau code provisoire."
 )
+
+# The registry file cannot be used ({where}: its path; {reason}: why, in a few words). The same
+# sentence on the command line (one line) and on a screen.
+STORAGE_DAMAGED = (
+    "Le service est indisponible : le registre des assurés ({where}) est endommagé ({reason}). "
+    "Rien n'a été enregistré. Un administrateur doit le remplacer par sa sauvegarde, ou le "
+    "mettre de côté : un registre absent est recréé avec les personnes de démonstration."
+)
+STORAGE_UNREADABLE = (
+    "Le service est indisponible : le registre des assurés ({where}) ne peut pas être lu "
+    "({reason}). Rien n'a été enregistré. Un administrateur doit rétablir l'accès au fichier "
+    "et à son dossier."
+)
+STORAGE_READ_ONLY = (
+    "Le registre des assurés ({where}) ne peut pas être modifié ({reason}) : votre demande n'a "
+    "pas été enregistrée. Un administrateur doit le rendre accessible en écriture, ainsi que "
+    "son dossier ; réessayez ensuite."
+)
+STORAGE_DISK_FULL = (
+    "Disque plein ({where}) : votre demande n'a pas été enregistrée. Un administrateur doit "
+    "libérer de la place sur le disque ; réessayez ensuite."
+)
+STORAGE_IO_ERROR = (
+    "Le service est indisponible : le disque du registre des assurés ({where}) ne répond pas "
+    "({reason}). Rien n'a été enregistré. Réessayez plus tard ; si le problème persiste, "
+    "prévenez un administrateur."
+)
+# Reasons, in the parentheses above.
+STORAGE_EMPTY = "fichier vide"
+STORAGE_TRUNCATED = "fichier tronqué"
+STORAGE_NOT_A_FILE = "ce n'est pas un fichier"
+STORAGE_NOT_SQLITE = "ce n'est pas une base de données SQLite"
+STORAGE_NOT_A_REGISTRY = "cette base de données n'est pas un registre de mes-tui"
+STORAGE_CORRUPT = "contenu illisible"
+STORAGE_FILE_READ_ONLY = "fichier en lecture seule"
+STORAGE_FOLDER_READ_ONLY = "dossier en lecture seule"
+STORAGE_MEDIUM_READ_ONLY = "support en lecture seule"
+STORAGE_CANNOT_OPEN = "le fichier ou son dossier ne peut pas être ouvert"
+STORAGE_ACCESS_DENIED = "accès refusé"
+STORAGE_DISK_ERROR = "erreur de lecture ou d'écriture"

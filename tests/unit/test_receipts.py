@@ -373,7 +373,7 @@ def test_importing_the_module_does_not_import_fpdf() -> None:
     [
         (errno.EACCES, "accès refusé"),
         (errno.ENOTDIR, "un élément du chemin est un fichier, pas un dossier"),
-        (errno.ENOSPC, "plus de place sur le disque"),
+        (errno.ENOSPC, "disque plein"),
         (errno.EROFS, "support en lecture seule"),
         (None, "erreur du système de fichiers"),
     ],

@@ -16,10 +16,12 @@ from mes_tui.services.clock import FakeClock
 from mes_tui.services.errors import (
     DeliveryFailed,
     IdentificationFailed,
+    ImportFileRejected,
     ImportRejected,
     Locked,
     NoPendingCode,
 )
+from mes_tui.texts import service as ts
 from tests.unit.conftest import AVEC, MARTINE, MARTINE_CODE, MARTINE_SERIAL, SANS, db_bytes
 
 DESIGN_KEYS = {
@@ -289,3 +291,142 @@ def test_demo_rows_are_what_reset_writes(clock: FakeClock) -> None:
     assert {p["nir"] for p in people} >= {MARTINE, d.SOPHIE, d.LUCAS}
     sophie = next(p for p in people if p["nir"] == d.SOPHIE)
     assert datetime.fromisoformat(sophie["locked_until"]) == clock.now() + rules.DEMO_LOCK
+
+
+# -- import: types, loops, bounds ----------------------------------------------------------------
+def person(body: str, **values: Any) -> dict[str, Any]:
+    """A valid row for the person whose NIR starts with the 13 digits ``body``."""
+    return row(nir=body + nir_key(body), **values)
+
+
+ANNE, BRUNO, CLAIRE = (person(b) for b in ("2600175111222", "1700175111333", "2800175111444"))
+
+
+def problems_of(service: SimulatedService, rows: list[Any]) -> list[tuple[int, str]]:
+    before, sent = service.list_registry(), len(service.outbox())
+    with pytest.raises(ImportRejected) as caught:
+        service.import_registry(rows)
+    assert service.list_registry() == before and len(service.outbox()) == sent
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (True, "vrai ou faux (true, false)"),
+        (False, "vrai ou faux (true, false)"),
+        (12345, "un nombre"),
+        (1e308, "un nombre"),
+        (float("inf"), "un nombre"),
+        (["Jean", "Paul"], "une liste"),
+        ({"prénom": "Jean"}, "un objet"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("nir", "NIR"),
+        ("first_name", "prénom"),
+        ("birth_date", "date de naissance"),
+        ("card_serial", "numéro de série"),
+        ("provisional_code", "code provisoire"),
+        ("email", "e-mail"),
+        ("status", "statut"),
+        ("password", "mot de passe"),
+    ],
+)
+def test_a_value_that_is_not_text_is_refused_never_turned_into_text(
+    service: SimulatedService, value: object, kind: str, field: str, label: str
+) -> None:
+    rows = [row(), {**ANNE, field: value}]
+    problems = problems_of(service, rows)
+    assert problems == [(2, f"{label} : " + ts.IMPORT_NOT_TEXT.format(kind=kind))]
+
+
+@pytest.mark.parametrize(
+    ("profiles", "reason"),
+    [
+        (12345, ts.IMPORT_PROFILES_NOT_LIST.format(kind="un nombre")),
+        (True, ts.IMPORT_PROFILES_NOT_LIST.format(kind="vrai ou faux (true, false)")),
+        ({"nir": MARTINE}, ts.IMPORT_PROFILES_NOT_LIST.format(kind="un objet")),
+        (
+            [MARTINE, 116304403801618],
+            ts.IMPORT_PROFILE_NOT_TEXT.format(position=2, kind="un nombre"),
+        ),
+        ([[MARTINE]], ts.IMPORT_PROFILE_NOT_TEXT.format(position=1, kind="une liste")),
+    ],
+)
+def test_profiles_are_texts(service: SimulatedService, profiles: object, reason: str) -> None:
+    assert problems_of(service, [{**ANNE, "profiles": profiles}]) == [
+        (1, f"profils rattachés : {reason}")
+    ]
+
+
+def cycle(path: str) -> str:
+    return "profils rattachés : " + ts.IMPORT_CYCLE.format(path=path)
+
+
+def test_attachments_that_loop_are_refused_naming_the_rows(service: SimulatedService) -> None:
+    anne, bruno, claire = (p["nir"] for p in (ANNE, BRUNO, CLAIRE))
+    # A holds B, B holds A.
+    assert problems_of(service, [{**ANNE, "profiles": [bruno]}, {**BRUNO, "profiles": [anne]}]) == [
+        (1, cycle("ligne 1 → ligne 2 → ligne 1"))
+    ]
+    # A → B → C → A, listed in another order: told from its first row.
+    rows = [
+        {**BRUNO, "profiles": [claire]},
+        row(),
+        {**CLAIRE, "profiles": [anne]},
+        {**ANNE, "profiles": [bruno]},
+    ]
+    assert problems_of(service, rows) == [(1, cycle("ligne 1 → ligne 3 → ligne 4 → ligne 1"))]
+    # Oneself.
+    assert problems_of(service, [{**ANNE, "profiles": [anne]}]) == [
+        (1, "profils rattachés : " + ts.IMPORT_PROFILE_SELF)
+    ]
+
+
+def test_a_loop_closed_through_the_registry_is_refused(service: SimulatedService) -> None:
+    """Martine (in the registry) holds Virginie: a file making Virginie hold Martine would
+    let each decide for the other."""
+    virginie = entries(service)[d.VIRGINIE].as_json()
+    virginie["profiles"] = [MARTINE]
+    shown = f"{format_nir(MARTINE)} (registre)"
+    assert problems_of(service, [virginie]) == [(1, cycle(f"ligne 1 → {shown} → ligne 1"))]
+    # The same file that also gives Martine other profiles has no loop any more.
+    martine = entries(service)[MARTINE].as_json()
+    martine["profiles"] = [d.GERARD]
+    assert service.import_registry([virginie, martine]) == 2
+    assert entries(service)[d.VIRGINIE].profiles == (MARTINE,)
+
+
+def test_a_chain_of_attachments_is_no_loop(service: SimulatedService) -> None:
+    bruno, claire = BRUNO["nir"], CLAIRE["nir"]
+    rows = [{**ANNE, "profiles": [bruno, claire]}, {**BRUNO, "profiles": [claire]}, CLAIRE]
+    assert service.import_registry(rows) == 3
+
+
+def test_an_import_without_anybody_is_refused(service: SimulatedService) -> None:
+    with pytest.raises(ImportFileRejected) as caught:
+        service.import_registry([])
+    assert caught.value.message == ts.IMPORT_EMPTY
+
+
+def test_an_import_is_bounded_in_rows_passwords_and_profiles(
+    service: SimulatedService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rules, "IMPORT_MAX_ROWS", 3)
+    with pytest.raises(ImportFileRejected) as caught:
+        service.import_registry([ANNE, BRUNO, CLAIRE, row()])
+    assert caught.value.message == ts.IMPORT_TOO_MANY_ROWS.format(max=3)
+    monkeypatch.setattr(rules, "IMPORT_MAX_PASSWORDS", 1)
+    active = {"status": "active", "password": "Vent-Du-Sud9"}
+    rows = [{**ANNE, **active, "identifier": "anne.a"}, {**BRUNO, **active, "identifier": "b.b"}]
+    with pytest.raises(ImportFileRejected) as caught:
+        service.import_registry(rows)
+    assert caught.value.message == ts.IMPORT_TOO_MANY_PASSWORDS.format(count=2, max=1)
+    monkeypatch.setattr(rules, "IMPORT_MAX_PROFILES", 1)
+    two = [BRUNO["nir"], CLAIRE["nir"]]
+    assert problems_of(service, [{**ANNE, "profiles": two}, BRUNO, CLAIRE]) == [
+        (1, "profils rattachés : " + ts.IMPORT_TOO_MANY_PROFILES.format(max=1))
+    ]
