@@ -374,7 +374,7 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _csv_row(raw: dict[str | Any, Any]) -> dict[str, Any]:
+def _csv_row(raw: dict[Any, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {
         k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k is not None
     }

@@ -109,10 +109,22 @@ def _write_problem(path: Path) -> Problem | None:
 
 
 def _read_only_medium(folder: Path) -> bool:
+    info = _file_system(folder)
+    return info is not None and bool(info.f_flag & os.ST_RDONLY)
+
+
+def free_space(folder: Path) -> int | None:
+    """The bytes left for the account on ``folder``'s disk, if the system says."""
+    info = _file_system(folder)
+    return None if info is None else info.f_bavail * info.f_frsize
+
+
+def _file_system(folder: Path) -> os.statvfs_result | None:
     statvfs = getattr(os, "statvfs", None)
     if statvfs is None:  # pragma: no cover - Windows
-        return False
+        return None
     try:
-        return bool(statvfs(folder).f_flag & os.ST_RDONLY)
+        result: os.statvfs_result = statvfs(folder)
     except OSError:
-        return False
+        return None
+    return result

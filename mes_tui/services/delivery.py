@@ -23,7 +23,7 @@ from mes_tui.models import Channel
 from mes_tui.services.api import OutboxMessage
 from mes_tui.services.clock import Clock
 from mes_tui.services.errors import DiskFull
-from mes_tui.services.storage import PRIVATE_FILE
+from mes_tui.services.storage import DISK_FULL_ERRNOS, PRIVATE_FILE
 
 log = logging.getLogger("mes_tui")
 
@@ -95,7 +95,7 @@ class SimulatedDelivery:
         except OSError as error:
             name = errno.errorcode.get(error.errno or 0, "?")
             log.warning("boîte d'envoi impossible à écrire (%s : %s)", name, error.strerror)
-            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            if error.errno in DISK_FULL_ERRNOS:
                 raise DiskFull(str(self.outbox_path)) from None
             raise DeliveryError(f"{channel.value}: boîte d'envoi impossible à écrire") from None
         log.info("message simulé envoyé (%s, %s)", channel.value, purpose)

@@ -171,6 +171,7 @@ _SQLITE_NOTADB = 26
 # A disk I/O error with less room than this left is taken for a full disk: SQLite says "disk
 # I/O error", not "disk is full", when the shared-memory file beside the registry cannot grow.
 _NEARLY_FULL = 1024 * 1024
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 _KINDS: dict[str, type[StorageFailed]] = {
     registry_file.DAMAGED: StorageDamaged,
     registry_file.UNREADABLE: StorageUnreadable,
@@ -218,7 +219,8 @@ def sqlite_failure(
         elif primary == _SQLITE_READONLY:
             failure = StorageReadOnly(where, t.STORAGE_FILE_READ_ONLY)
         elif primary == _SQLITE_CANTOPEN:
-            failure = StorageUnreadable(where, t.STORAGE_CANNOT_OPEN)
+            gone = not os.path.lexists(path)
+            failure = StorageUnreadable(where, t.STORAGE_GONE if gone else t.STORAGE_CANNOT_OPEN)
         else:
             failure = StorageUnreadable(where, t.STORAGE_ACCESS_DENIED)
     else:
@@ -231,7 +233,7 @@ def os_failure(error: OSError, path: Path) -> StorageFailed:
     """The refusal for a system error writing the data folder (the registry being made)."""
     where = str(path)
     failure: StorageFailed
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+    if error.errno in DISK_FULL_ERRNOS:
         failure = DiskFull(where)
     elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         failure = StorageReadOnly(where, system_reason(error))
@@ -242,14 +244,8 @@ def os_failure(error: OSError, path: Path) -> StorageFailed:
 
 
 def _nearly_full(folder: Path) -> bool:
-    statvfs = getattr(os, "statvfs", None)
-    if statvfs is None:  # pragma: no cover - Windows
-        return False
-    try:
-        info = statvfs(folder)
-    except OSError:
-        return False
-    return bool(info.f_bavail * info.f_frsize < _NEARLY_FULL)
+    free = registry_file.free_space(folder)
+    return free is not None and free < _NEARLY_FULL
 
 
 def _apply_migrations(conn: sqlite3.Connection) -> int:
@@ -278,15 +274,17 @@ class Storage:
         retries: int = rules.BUSY_RETRIES,
         shown_as: Path | None = None,
     ) -> None:
-        self.path = path
+        self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.retries = retries
         self.shown = shown_as or path
 
     # -- connections ---------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        # isolation_level=None: we write BEGIN and COMMIT ourselves.
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        # mode=rw: a registry removed meanwhile is not made again here, empty (``migrate``
+        # makes them, whole). isolation_level=None: we write BEGIN and COMMIT ourselves.
+        uri = f"{self.path.absolute().as_uri()}?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")

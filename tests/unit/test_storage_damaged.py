@@ -33,6 +33,7 @@ from mes_tui.services.errors import (
     StorageFailed,
     StorageIOError,
     StorageReadOnly,
+    StorageUnreadable,
 )
 from mes_tui.texts import service as ts
 from tests.storage_faults import (
@@ -186,6 +187,19 @@ def test_sessions_opening_a_new_folder_at_once_agree_on_one_registry(
         "registry.sqlite3",
         "secret.key",
     ]
+
+
+def test_a_registry_removed_during_a_session_is_not_made_again_empty(
+    service: SimulatedService, data_dir: Path, clock: FakeClock
+) -> None:
+    registry = data_dir / registry_file.NAME
+    registry.unlink()
+    with pytest.raises(StorageUnreadable) as err:
+        service.get_person(MARTINE)
+    assert ts.STORAGE_GONE in err.value.message
+    assert not registry.exists()  # an empty file here would then be refused for ever
+    # Missing, it is made again, whole, by the next session.
+    assert open_service(data_dir, clock=clock).get_person(MARTINE).status is Status.EN_ATTENTE
 
 
 # -- read-only -----------------------------------------------------------------------------------
