@@ -52,14 +52,7 @@ PERSON = {
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder with the demo registry, made once by the program itself."""
     data_dir = tmp_path_factory.mktemp("demo") / "data"
-    env = program_environment(data_dir.parent / "config")
-    subprocess.run(
-        [str(PROGRAM), "--data-dir", str(data_dir), "registry", "list"],
-        env=env,
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
+    assert mes_tui(data_dir, "list", data_dir.parent).returncode == 0
     return data_dir
 
 
@@ -71,6 +64,7 @@ def data_dir(tmp_path: Path, demo_data: Path) -> Path:
 
 
 def mes_tui(data_dir: Path, command: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``mes-tui --data-dir DATA_DIR COMMAND``, as an administrator would type it."""
     people = tmp_path / "people.json"
     people.write_text(json.dumps([PERSON]), encoding="utf-8")
     args = [arg.format(people=people) for arg in COMMANDS[command]]
@@ -131,13 +125,7 @@ def test_every_command_refuses_a_read_only_registry_in_one_line(
 def test_a_full_disk_is_one_line_that_says_disque_plein(tmp_path: Path, command: str) -> None:
     with small_disk() as disk:
         data_dir = disk / "data"
-        subprocess.run(
-            [str(PROGRAM), "--data-dir", str(data_dir), "registry", "list"],
-            env=program_environment(tmp_path / "config"),
-            capture_output=True,
-            check=True,
-            timeout=60,
-        )
+        assert mes_tui(data_dir, "list", tmp_path).returncode == 0
         fill_disk(disk)
         done = mes_tui(data_dir, command, tmp_path)
         assert_one_french_line(done, "Disque plein")
@@ -177,14 +165,7 @@ def test_the_app_does_not_open_on_a_read_only_registry(
 
 def test_a_missing_registry_is_still_made_with_the_demo_people(tmp_path: Path) -> None:
     data_dir = tmp_path / "new"
-    done = subprocess.run(
-        [str(PROGRAM), "--data-dir", str(data_dir), "registry", "list", "--json"],
-        env=program_environment(tmp_path / "config"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = mes_tui(data_dir, "list-json", tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
     assert any(p["nir"] == "116304403801618" for p in json.loads(done.stdout))
     assert os.stat(data_dir / REGISTRY).st_size > 0
