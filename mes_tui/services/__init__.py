@@ -12,11 +12,13 @@ first use, never here: the first screen does not need them.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from mes_tui.services.clock import Clock, SystemClock
 from mes_tui.services.delivery import SimulatedDelivery
 from mes_tui.services.hashing import PasswordHashing
+from mes_tui.services.origin import ssh_client_address
 from mes_tui.services.secrets import KeyProvider, SecretStore
 from mes_tui.services.simulated import SimulatedService
 from mes_tui.services.storage import Storage, private_dir
@@ -51,11 +53,16 @@ def open_service(
     secret_store: KeyProvider | None = None,
     password_hashing: PasswordHashing | None = None,
     receipt_folders: tuple[Path, ...] = (),
+    environ: Mapping[str, str] | None = None,
 ) -> SimulatedService:
     """The back office on ``data_dir`` (default: ``default_data_dir()``), created and filled with
     the demo registry if new. ``clock``, ``delivery``, ``secret_store`` and ``password_hashing``
     are for tests (a fake clock, a failing outbox, a fixed key, cheap argon2 parameters).
     ``receipt_folders`` restricts where receipts may be written (SSH hosts).
+
+    Each service is a session of its own (``mes_tui.services.origin``): what it fails is counted
+    for it, and for the SSH client address found in ``environ`` (default: this process's
+    environment), on top of what is counted per NIR and per identifier.
 
     May raise ``StorageBusy`` (another process holds the registry too long) or ``OSError``
     (the folder cannot be created or written).
@@ -78,6 +85,7 @@ def open_service(
         clock,
         password_hashing=password_hashing,
         receipt_folders=tuple(Path(p) for p in receipt_folders),
+        client_address=ssh_client_address(os.environ if environ is None else environ),
     )
     service.seed_if_new()
     storage.tighten_modes()
