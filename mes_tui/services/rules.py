@@ -1,7 +1,9 @@
 """The numbers behind the security rules of the simulated back office, named in one place.
 
-Lockouts are what make an 8-character password and a 12-character code acceptable (CNIL,
-délibération 2022-100): every guessable secret sits behind a bounded number of attempts.
+Lockouts and growing waits are what make an 8-character password and a 12-character code
+acceptable (CNIL, délibération 2022-100: a restriction of access after failures): every
+guessable secret sits behind a bounded number, or a bounded pace, of attempts. docs/limites.md
+says each rule in French, with these numbers.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ LOGIN_CLIENT = replace(IDENTIFY_CLIENT, scope="login_client")
 
 # Signing in, per identifier (known or not): waits that grow, never a lock, so that nobody can
 # lock another person out of their space by failing on purpose. The identifier's owner waits at
-# most a minute; an attacker gets at most one guess a minute at one identifier, however many
+# most a minute; an attacker gets about one guess a minute at one identifier, however many
 # sessions and addresses they use, and far fewer from one session or address (above). A success
 # clears this count (the owner proved themselves), not the session's.
 LOGIN = PaceRule(
