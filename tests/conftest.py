@@ -11,12 +11,16 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test touches the real user data directory or the system keyring."""
+    """No test touches the real user data directory or the system keyring, nor depends on how
+    the developer is connected."""
     monkeypatch.setenv("MES_TUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("MES_TUI_KEYRING", "off")
     monkeypatch.setenv("MES_TUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("MES_TUI_ACCESSIBLE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # Over SSH, the services of a test would count their failures for the developer's address.
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_CLIENT", raising=False)
     yield
 
 

@@ -37,6 +37,7 @@ from mes_tui.services.errors import (
     PasswordRejected,
     ReceiptUnavailable,
     ServiceError,
+    Slowed,
     TermsNotAccepted,
     UnknownPerson,
 )
@@ -479,7 +480,8 @@ class PlainRunner:
                 self.ask.error(error.message)
                 start = self.field_index(questions, error.field)
                 continue
-            except CodeRequestFailed as error:
+            except (CodeRequestFailed, Slowed) as error:
+                # Nothing matched, or an earlier failure makes this one wait: correct and retry.
                 self.say(error.message)
                 if self._after_refusal(error, generate=False) is Refusal.CORRECT:
                     start = 0
@@ -791,7 +793,8 @@ class PlainRunner:
             except TermsNotAccepted as error:
                 self.say(error.message)
                 return Step.DECISION
-            except (AlreadyActive, UnknownPerson) as error:
+            except (AlreadyActive, UnknownPerson, Locked) as error:
+                # Locked: too many identifiers tried; the message says when to come back.
                 self.say(error.message)
                 self.say(t.BACK_TO_WELCOME)
                 return None

@@ -216,8 +216,14 @@ class StepScreen(Screen[None]):
     def show_refusal(self, message: str) -> None:
         """A refusal that concerns the whole form, shown at the top and read first."""
         self.summary.show_message(message)
-        self.summary.scroll_visible()
-        self.summary.focus()
+        self.summary.focus(scroll_visible=False)
+        # The summary is the first thing in the body. Scrolled home once laid out: asked
+        # before, while it takes its height again (the submit hid it), the scroll could stay
+        # where the field was, the refusal out of view above it.
+        self.call_after_refresh(self._scroll_home)
+
+    def _scroll_home(self) -> None:
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     # -- service calls ------------------------------------------------------------------
     def set_busy(self, busy: bool) -> None:

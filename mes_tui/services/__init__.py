@@ -12,12 +12,14 @@ first use, never here: the first screen does not need them.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from mes_tui import registry_file
 from mes_tui.services.clock import Clock, SystemClock
 from mes_tui.services.delivery import SimulatedDelivery
 from mes_tui.services.hashing import PasswordHashing
+from mes_tui.services.origin import ssh_client_address
 from mes_tui.services.secrets import KeyProvider, SecretStore
 from mes_tui.services.simulated import SimulatedService
 from mes_tui.services.storage import Storage, private_dir
@@ -53,6 +55,7 @@ def open_service(
     password_hashing: PasswordHashing | None = None,
     receipt_folders: tuple[Path, ...] = (),
     key_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> SimulatedService:
     """The back office on ``data_dir`` (default: ``default_data_dir()``), created and filled with
     the demo registry if it has no registry file yet. ``clock``, ``delivery``, ``secret_store``
@@ -61,6 +64,10 @@ def open_service(
     ``receipt_folders`` restricts where receipts may be written (SSH hosts); ``key_file`` is
     where the key that hashes codes lives when the administrator chose (SSH hosts: outside
     ``data_dir``), else the keyring or ``data_dir/secret.key``.
+
+    Each service is a session of its own (``mes_tui.services.origin``): what it fails is counted
+    for it, and for the SSH client address found in ``environ`` (default: this process's
+    environment), on top of what is counted per NIR and per identifier.
 
     May raise ``StorageBusy`` (another process holds the registry too long), ``StorageFailed``
     (the registry is damaged, unreadable or unwritable, or the disk full: only a missing
@@ -76,6 +83,7 @@ def open_service(
         # says so (KeyMissing) instead of silently voiding its codes and lockouts.
         secret_store = SecretStore(path, may_create=False, key_file=key_file)
     keys = secret_store
+    client_address = ssh_client_address(os.environ if environ is None else environ)
 
     def service_on(storage: Storage) -> SimulatedService:
         return SimulatedService(
@@ -85,6 +93,7 @@ def open_service(
             clock,
             password_hashing=password_hashing,
             receipt_folders=tuple(Path(p) for p in receipt_folders),
+            client_address=client_address,
         )
 
     def fill(new: Storage) -> None:

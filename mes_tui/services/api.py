@@ -124,7 +124,9 @@ class MesService(Protocol):
         """Check a provisional code with the NIR and the carte Vitale; consume the code on success.
 
         Raises ``InvalidInput`` for a malformed value (field named), ``Locked`` after repeated
-        failures for that NIR, ``IdentificationFailed`` (one message whatever was wrong).
+        failures for that NIR or from this session or SSH client, ``Slowed`` while an earlier
+        failure makes this attempt wait (nothing checked), ``IdentificationFailed`` (one message
+        whatever was wrong; ``wait_seconds`` when this failure makes the next attempt wait).
         """
         ...
 
@@ -141,8 +143,9 @@ class MesService(Protocol):
     ) -> CodeSent:
         """Send a new provisional code by e-mail to the address on file; it replaces the old one.
 
-        Raises ``InvalidInput``, ``Locked``, ``CodeRequestFailed`` (no match), ``NoEmailOnFile``,
-        ``TooManyRequests`` (daily limit), ``DeliveryFailed`` (nothing changed).
+        Raises ``InvalidInput``, ``Locked``, ``Slowed``, ``CodeRequestFailed`` (no match),
+        ``NoEmailOnFile``, ``TooManyRequests`` (daily limit), ``DeliveryFailed`` (nothing
+        changed), counted as for identification.
         """
         ...
 
@@ -200,7 +203,9 @@ class MesService(Protocol):
 
     # -- credentials --------------------------------------------------------------------
     def check_identifier(self, nir: str, identifier: str) -> IdentifierCheck:
-        """Validate an identifier and say whether it is free (with suggestions if not)."""
+        """Validate an identifier and say whether it is free (with suggestions if not).
+        ``IdentifierChecksPaused`` once the person, the session or the SSH client has had
+        enough answers for a while (the activation still tells, a few times more)."""
         ...
 
     def activate(
@@ -208,11 +213,14 @@ class MesService(Protocol):
     ) -> PersonView:
         """Record the credentials and activate the space, in one transaction.
         Raises ``TermsNotAccepted``, ``InvalidInput``, ``IdentifierTaken``, ``PasswordRejected``,
-        ``AlreadyActive``."""
+        ``AlreadyActive``, ``Locked`` (too many identifiers checked or found taken)."""
         ...
 
     def login(self, identifier: str, password: str) -> PersonView:
-        """Sign in; ``LoginFailed`` (generic) and ``Locked`` after repeated failures."""
+        """Sign in; ``LoginFailed`` (generic; ``wait_seconds`` when it makes the next attempt
+        wait), ``Slowed`` while an earlier failure for this identifier, session or SSH client
+        makes this one wait, and ``Locked`` after repeated failures from one session or client
+        (an identifier is never locked: nobody can lock its owner out)."""
         ...
 
     # -- trainer and administration -------------------------------------------------------

@@ -24,32 +24,72 @@ class InvalidInput(ServiceError):
         self.field = field
 
 
-class IdentificationFailed(ServiceError):
+class Failed(ServiceError):
+    """What was typed did not match. ``wait_seconds``: this failure makes the next attempt wait
+    (too many failures from this session, SSH client or identifier), as the message says."""
+
+    PLAIN = ""
+    WITH_WAIT = ""
+
+    def __init__(self, wait_seconds: float | None = None) -> None:
+        self.wait_seconds = wait_seconds
+        if wait_seconds is None:
+            super().__init__(self.PLAIN)
+        else:
+            super().__init__(self.WITH_WAIT.format(wait=t.wait_phrase(wait_seconds)))
+
+
+class IdentificationFailed(Failed):
     """Code, NIR, card type or serial did not match: deliberately never says which."""
 
-    def __init__(self) -> None:
-        super().__init__(t.IDENTIFICATION_FAILED)
+    PLAIN = t.IDENTIFICATION_FAILED
+    WITH_WAIT = t.IDENTIFICATION_FAILED_WAIT
 
 
-class Locked(ServiceError):
-    """Too many failures: nothing is checked until ``until``."""
+class MustWait(ServiceError):
+    """Nothing is checked until ``until``; the message says how long that is."""
 
-    def __init__(self, until: datetime, now: datetime, template: str = t.LOCKED) -> None:
+    def __init__(self, until: datetime, now: datetime, template: str, **fields: object) -> None:
         self.until = until
         self.remaining_seconds = max(0.0, (until - now).total_seconds())
-        super().__init__(template.format(wait=t.wait_phrase(self.remaining_seconds)))
+        wait = t.wait_phrase(self.remaining_seconds)
+        super().__init__(template.format(wait=wait, **fields))
 
 
-class LoginFailed(ServiceError):
-    def __init__(self) -> None:
-        super().__init__(t.LOGIN_FAILED)
+class Locked(MustWait):
+    """Too many failures: locked for minutes (the front ends send the person back to the
+    start)."""
+
+    def __init__(
+        self, until: datetime, now: datetime, template: str = t.LOCKED, **fields: object
+    ) -> None:
+        super().__init__(until, now, template, **fields)
 
 
-class CodeRequestFailed(ServiceError):
+class Slowed(MustWait):
+    """An attempt made while an earlier failure makes this one wait (seconds, a few minutes at
+    most): the person may correct what they typed and try again once the wait is over."""
+
+
+class IdentifierChecksPaused(MustWait):
+    """Too many identifiers checked: no more answers for a while (the activation still says
+    whether the identifier chosen is taken, a few more times)."""
+
+    def __init__(self, until: datetime, now: datetime, count: int) -> None:
+        super().__init__(until, now, t.IDENTIFIER_CHECKS_PAUSED, count=count)
+        self.count = count
+
+
+class LoginFailed(Failed):
+    PLAIN = t.LOGIN_FAILED
+    WITH_WAIT = t.LOGIN_FAILED_WAIT
+
+
+class CodeRequestFailed(Failed):
     """NIR, birth date or card did not match when asking for a new provisional code."""
 
-    def __init__(self) -> None:
-        super().__init__(t.CODE_REQUEST_FAILED)
+    PLAIN = t.CODE_REQUEST_FAILED
+    WITH_WAIT = t.CODE_REQUEST_FAILED_WAIT
 
 
 class NoEmailOnFile(ServiceError):

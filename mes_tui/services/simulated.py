@@ -1,9 +1,11 @@
 """The simulated back office: ``MesService`` on a local SQLite registry and a file outbox.
 
 It applies the rules a real back office would (DOMAIN.md, security rules): one message whatever
-part of an identification was wrong, lockouts per NIR or identifier, single-use codes kept only
-as keyed hashes and compared in constant time, argon2id passwords, and decisions recorded with
-optimistic concurrency so that two sessions deciding for the same profile cannot both win.
+part of an identification was wrong, lockouts per NIR, waits per identifier, waits then locks
+per session and per SSH client address (rules.py), bounded answers about identifiers,
+single-use codes kept only as keyed hashes and compared in constant time, argon2id passwords,
+and decisions recorded with optimistic concurrency so that two sessions deciding for the same
+profile cannot both win.
 
 Each public method opens its own short transactions: workers call it from threads, and many
 processes share the registry. Anything slow (argon2, delivery) runs outside write transactions.
@@ -22,7 +24,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -68,7 +70,9 @@ from mes_tui.services.errors import (
     CodeRequestFailed,
     DecisionConflict,
     DeliveryFailed,
+    Failed,
     IdentificationFailed,
+    IdentifierChecksPaused,
     IdentifierTaken,
     InvalidInput,
     Locked,
@@ -82,13 +86,16 @@ from mes_tui.services.errors import (
     ReceiptBusy,
     ReceiptUnavailable,
     ResendTooSoon,
+    ServiceError,
+    Slowed,
     TermsNotAccepted,
     TooManyRequests,
     UnknownPerson,
 )
 from mes_tui.services.hashing import KeyedHasher, PasswordHashing
 from mes_tui.services.importing import PersonRecord, carries_nir, validate_rows
-from mes_tui.services.rules import ThrottleRule
+from mes_tui.services.origin import new_session_id
+from mes_tui.services.rules import PaceRule, QuotaRule, ThrottleRule
 from mes_tui.services.secrets import KeyProvider
 from mes_tui.services.storage import Storage, day, from_day, from_instant, instant
 from mes_tui.texts import safe
@@ -102,7 +109,6 @@ T = TypeVar("T")
 # Messages whose code is a provisional code (the trainer's list shows the current one).
 RECEIPTS_DIR = "justificatifs"
 PROVISIONAL_CODE_PURPOSES = frozenset({"code_provisoire", "invitation"})
-SUGGESTIONS = 3
 
 _PERSON_COLUMNS = (
     "id, nir, first_name, last_name, birth_date, card_type, card_serial, email, mobile, status, "
@@ -312,8 +318,245 @@ def _register_failure(
     return locked
 
 
-def _clear_failures(conn: sqlite3.Connection, rule: ThrottleRule, subject: str) -> None:
+def _clear_failures(
+    conn: sqlite3.Connection, rule: ThrottleRule | PaceRule | QuotaRule, subject: str
+) -> None:
     conn.execute("DELETE FROM throttle WHERE scope = ? AND subject_hash = ?", (rule.scope, subject))
+
+
+# -- counts that fade: sessions, SSH clients, identifiers ----------------------------------------
+# Rows of the same ``throttle`` table, read another way: ``failures`` is the count as of
+# ``first_failure_at``, the instant from which the next one is forgiven (or given back), and
+# ``locked_until`` the end of the wait, or of the lock, that the last failure started.
+@dataclass(frozen=True)
+class _Hold:
+    """An attempt must wait until ``until``; ``locked``: a lock (minutes), not a slowdown."""
+
+    until: datetime
+    locked: bool
+
+
+Paced = tuple[PaceRule, str]
+"""A rule and the keyed hash of its subject (a session, an SSH client, an identifier)."""
+
+
+@dataclass(frozen=True)
+class _Count:
+    count: int
+    since: datetime
+    held: datetime | None
+    stored: bool
+
+
+def _longest(holds: list[_Hold | None]) -> _Hold | None:
+    """The hold that ends last (a lock rather than a slowdown that ends at the same time)."""
+    return max(
+        (hold for hold in holds if hold is not None),
+        key=lambda hold: (hold.until, hold.locked),
+        default=None,
+    )
+
+
+def _read_count(
+    conn: sqlite3.Connection, scope: str, subject: str, every: timedelta, now: datetime
+) -> _Count:
+    """The count of ``subject`` now: one forgiven every ``every`` since it was last written."""
+    row = conn.execute(
+        "SELECT failures, first_failure_at, locked_until FROM throttle "
+        "WHERE scope = ? AND subject_hash = ?",
+        (scope, subject),
+    ).fetchone()
+    if row is None:
+        return _Count(0, now, None, stored=False)
+    count, since = int(row["failures"]), from_instant(row["first_failure_at"])
+    held = from_instant(row["locked_until"]) if row["locked_until"] is not None else None
+    forgiven = max(0, int((now - since) / every))
+    if count <= 0 or forgiven >= count:
+        return _Count(0, now, held, stored=True)  # a new count starts from now
+    return _Count(count - forgiven, since + forgiven * every, held, stored=True)
+
+
+def _write_count(
+    conn: sqlite3.Connection,
+    scope: str,
+    subject: str,
+    new: _Count,
+    now: datetime,
+    fades_within: timedelta,
+) -> None:
+    """Store ``new``; forget the counts of ``scope`` that have faded away (any count does
+    within ``fades_within``) and whose hold is over: sessions end, addresses change."""
+    values = (
+        new.count,
+        instant(new.since),
+        instant(new.held) if new.held else None,
+        scope,
+        subject,
+    )
+    if new.stored:
+        conn.execute(
+            "UPDATE throttle SET failures = ?, first_failure_at = ?, locked_until = ? "
+            "WHERE scope = ? AND subject_hash = ?",
+            values,
+        )
+    else:
+        conn.execute(
+            "INSERT INTO throttle (failures, first_failure_at, locked_until, scope, subject_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            values,
+        )
+    conn.execute(
+        "DELETE FROM throttle WHERE scope = ? AND first_failure_at < ? "
+        "AND (locked_until IS NULL OR locked_until < ?)",
+        (scope, instant(now - fades_within), instant(now)),
+    )
+
+
+def _pace_hold(conn: sqlite3.Connection, paced: list[Paced], now: datetime) -> _Hold | None:
+    """Whether an earlier failure makes this attempt wait (or locked it out), and until when."""
+    holds: list[_Hold | None] = []
+    for rule, subject in paced:
+        row = conn.execute(
+            "SELECT failures, locked_until FROM throttle WHERE scope = ? AND subject_hash = ?",
+            (rule.scope, subject),
+        ).fetchone()
+        if row is None or row["locked_until"] is None:
+            continue
+        until = from_instant(row["locked_until"])
+        if until > now:
+            # A lock leaves the count at the free ones; a wait only comes beyond them.
+            locked = rule.lock_at is not None and int(row["failures"]) <= rule.free
+            holds.append(_Hold(until, locked=locked))
+    return _longest(holds)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """One failure counted for one subject: the count before and after, and the wait or the
+    lock it started."""
+
+    before: _Count
+    after: _Count
+    hold: _Hold | None
+
+
+def _pace_fail(conn: sqlite3.Connection, paced: list[Paced], now: datetime) -> list[_Counted]:
+    """Count one failure for each subject: for each, the wait or the lock it starts."""
+    counted: list[_Counted] = []
+    for rule, subject in paced:
+        faded = _read_count(conn, rule.scope, subject, rule.forgive_every, now)
+        count = min(rule.ceiling, faded.count + 1)
+        hold: _Hold | None = None
+        if rule.lock_at is not None and count >= rule.lock_at:
+            hold = _Hold(now + rule.lock_for, locked=True)
+            count = rule.free  # the lock pays for the failures beyond the free ones
+        elif rule.wait_after(count):
+            hold = _Hold(now + rule.wait_after(count), locked=False)
+        # Failures are forgiven after quiet time only, from the end of the wait this one
+        # starts: whoever retries each time a wait is over meets longer and longer waits.
+        quiet_from = hold.until if hold else now
+        new = _Count(count, quiet_from, hold.until if hold else None, faded.stored)
+        _write_count(conn, rule.scope, subject, new, now, rule.forgive_every * rule.ceiling)
+        counted.append(_Counted(before=faded, after=new, hold=hold))
+    return counted
+
+
+def _holds(counted: list[_Counted]) -> _Hold | None:
+    return _longest([one.hold for one in counted])
+
+
+def _pace_refund(conn: sqlite3.Connection, paced: list[Paced], counted: list[_Counted]) -> None:
+    """Take back the failures ``_pace_fail`` counted for an attempt that turned out right
+    (counted first, so that parallel attempts cannot slip past a wait): each count as it was,
+    unless another failure was counted since (two attempts at once): then it stays as it is."""
+    for (rule, subject), one in zip(paced, counted, strict=True):
+        after, before = one.after, one.before
+        held = instant(after.held) if after.held else None
+        same = (
+            "scope = ? AND subject_hash = ? AND failures = ? AND first_failure_at = ? "
+            "AND (locked_until = ? OR (locked_until IS NULL AND ? IS NULL))"
+        )
+        where = (rule.scope, subject, after.count, instant(after.since), held, held)
+        if not before.stored:
+            conn.execute(f"DELETE FROM throttle WHERE {same}", where)  # noqa: S608
+            continue
+        conn.execute(
+            "UPDATE throttle SET failures = ?, first_failure_at = ?, locked_until = ? "  # noqa: S608
+            f"WHERE {same}",
+            (
+                before.count,
+                instant(before.since),
+                instant(before.held) if before.held else None,
+                *where,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Why an identification or a code request did not go through: a lock of the NIR, the
+    session's or the client's wait or lock (the longest), and whether anything was checked
+    (a failure, counted) or not (refused while waiting)."""
+
+    nir_lock: datetime | None = None
+    paced: _Hold | None = None
+    checked: bool = False
+
+    def error(
+        self,
+        now: datetime,
+        *,
+        failed: type[Failed],
+        nir_locked: str,
+        paced_locked: str,
+        paced_wait: str,
+        what: str,
+    ) -> ServiceError:
+        """The refusal to raise (for the hold that ends last), logged without anything that
+        names the person."""
+        paced, nir_lock = self.paced, self.nir_lock
+        if nir_lock is not None and (paced is None or nir_lock >= paced.until):
+            log.warning("%s bloquée", what)
+            return Locked(nir_lock, now, nir_locked)
+        if paced is not None and paced.locked:
+            log.warning("%s bloquée sur ce poste", what)
+            return Locked(paced.until, now, paced_locked)
+        if paced is not None and not self.checked:
+            log.info("%s ralentie : essai refusé sans vérification", what)
+            return Slowed(paced.until, now, paced_wait)
+        log.info("%s refusée", what)
+        if paced is not None:
+            return failed((paced.until - now).total_seconds())
+        return failed()
+
+
+Quota = tuple[QuotaRule, str]
+"""A rule and the keyed hash of its subject (a person, a session, an SSH client)."""
+
+
+def _quota_hold(
+    conn: sqlite3.Connection, quotas: list[Quota], now: datetime, extra: int = 0
+) -> tuple[datetime, int] | None:
+    """When the first of ``quotas`` used up (beyond its ``allowed + extra``) gives one back,
+    and that rule's bound; None if none is used up."""
+    holds: list[tuple[datetime, int]] = []
+    for rule, subject in quotas:
+        bound = rule.allowed + extra
+        used = _read_count(conn, rule.scope, subject, rule.refill_every, now)
+        if used.count >= bound:
+            holds.append((used.since + rule.refill_every * (used.count - bound + 1), bound))
+    return max(holds, default=None)
+
+
+def _quota_use(
+    conn: sqlite3.Connection, quotas: list[Quota], now: datetime, ceiling_extra: int
+) -> None:
+    """Count one use for each subject (at most ``allowed + ceiling_extra``)."""
+    for rule, subject in quotas:
+        ceiling = rule.allowed + ceiling_extra
+        used = _read_count(conn, rule.scope, subject, rule.refill_every, now)
+        new = _Count(min(ceiling, used.count + 1), used.since, None, used.stored)
+        _write_count(conn, rule.scope, subject, new, now, rule.refill_every * ceiling)
 
 
 # -- input -----------------------------------------------------------------------------------------
@@ -361,6 +604,8 @@ class SimulatedService:
         *,
         password_hashing: PasswordHashing | None = None,
         receipt_folders: tuple[Path, ...] = (),
+        session_id: str | None = None,
+        client_address: str | None = None,
     ) -> None:
         self.storage = storage
         self.delivery = delivery
@@ -369,6 +614,31 @@ class SimulatedService:
         self.passwords = password_hashing or PasswordHashing()
         self.receipt_folders: tuple[Path, ...] = receipt_folders
         """Folders receipts may be written to, besides the default one (empty: anywhere)."""
+        self._session = session_id or new_session_id()
+        """What this session's failures are counted under (as a keyed hash, never in clear):
+        one per service, so one per run of the program (``mes_tui.services.origin``)."""
+        self._client = client_address
+        """The SSH client address (``origin.ssh_client_address``), None outside SSH."""
+        self.draw: Callable[[int], int] = secrets.randbelow
+        """Random numbers for the suggested identifiers: ``draw(n)`` is below n (tests make
+        it repeatable)."""
+
+    def _paced(self, session: PaceRule, client: PaceRule) -> list[Paced]:
+        """This session's count under ``session``, and its SSH client's under ``client``."""
+        paced = [(session, self.hasher.subject(session.scope, self._session))]
+        if self._client is not None:
+            paced.append((client, self.hasher.subject(client.scope, self._client)))
+        return paced
+
+    def _identifier_quotas(self, nir: str) -> list[Quota]:
+        """The answers about identifiers: counted for the person, the session and the client."""
+        quotas = [
+            (rules.IDENTIFIER_CHECKS_PERSON, nir),
+            (rules.IDENTIFIER_CHECKS_SESSION, self._session),
+        ]
+        if self._client is not None:
+            quotas.append((rules.IDENTIFIER_CHECKS_CLIENT, self._client))
+        return [(rule, self.hasher.subject(rule.scope, value)) for rule, value in quotas]
 
     # -- identification ---------------------------------------------------------------------
     def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> PersonView:
@@ -379,13 +649,15 @@ class SimulatedService:
         now = self.clock.now()
         today = local_date(self.clock)
         subject = self.hasher.subject(rules.IDENTIFY.scope, nir)
+        paced = self._paced(rules.IDENTIFY_SESSION, rules.IDENTIFY_CLIENT)
         offered = self.hasher.provisional_code(nir, code)
 
-        def attempt(conn: sqlite3.Connection) -> datetime | PersonView | None:
-            """The person, or the end of a lock, or None for a plain failure (counted)."""
+        def attempt(conn: sqlite3.Connection) -> PersonView | _Refusal:
+            """The person, or why not (failures counted)."""
+            held = _pace_hold(conn, paced, now)
             locked = _locked_until(conn, rules.IDENTIFY, subject, now)
-            if locked is not None:
-                return locked
+            if held is not None or locked is not None:
+                return _Refusal(nir_lock=locked, paced=held)
             person = _person_by_nir(conn, nir)
             # Every part is compared, whatever fails first: no timing tells which one it was.
             code_ok = KeyedHasher.same(person.provisional_code_hash if person else None, offered)
@@ -394,20 +666,27 @@ class SimulatedService:
             if person is not None and code_ok & card_ok & serial_ok:
                 # The code stays valid until a decision is recorded (see _transition and
                 # activate): a person who stops between identification and decision, or whose
-                # connection drops, can start again with the same code.
+                # connection drops, can start again with the same code. The session's and
+                # the client's failures stay counted: they fade with time, not with a success.
                 _clear_failures(conn, rules.IDENTIFY, subject)
                 return _view(conn, person, today)
-            return _register_failure(conn, rules.IDENTIFY, subject, now)
+            nir_lock = _register_failure(conn, rules.IDENTIFY, subject, now)
+            return _Refusal(
+                nir_lock=nir_lock, paced=_holds(_pace_fail(conn, paced, now)), checked=True
+            )
 
         result = self.storage.write(attempt)
         if isinstance(result, PersonView):
             log.info("identification réussie")
             return result
-        if isinstance(result, datetime):
-            log.warning("identification bloquée")
-            raise Locked(result, now)
-        log.info("identification refusée")
-        raise IdentificationFailed()
+        raise result.error(
+            now,
+            failed=IdentificationFailed,
+            nir_locked=t.LOCKED,
+            paced_locked=t.IDENTIFICATION_SESSION_LOCKED,
+            paced_wait=t.IDENTIFICATION_WAIT,
+            what="identification",
+        )
 
     def find_code_recipient(
         self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
@@ -431,28 +710,35 @@ class SimulatedService:
         nir = nir13 + nir_key(nir13)
         now = self.clock.now()
         subject = self.hasher.subject(rules.CODE_REQUEST.scope, nir)
+        paced = self._paced(rules.CODE_REQUEST_SESSION, rules.CODE_REQUEST_CLIENT)
 
-        def check(conn: sqlite3.Connection) -> datetime | _Person | None:
+        def check(conn: sqlite3.Connection) -> _Person | _Refusal:
+            held = _pace_hold(conn, paced, now)
             locked = _locked_until(conn, rules.CODE_REQUEST, subject, now)
-            if locked is not None:
-                return locked
+            if held is not None or locked is not None:
+                return _Refusal(nir_lock=locked, paced=held)
             person = _person_by_nir(conn, nir)
             serial_ok = hmac.compare_digest(person.card_serial if person else "", typed)
             if person is None or not (
                 (person.birth_date == born) & (person.card_type is card) & serial_ok
             ):
-                # The end of a lock if this failure starts one, else None.
-                return _register_failure(conn, rules.CODE_REQUEST, subject, now)
+                nir_lock = _register_failure(conn, rules.CODE_REQUEST, subject, now)
+                return _Refusal(
+                    nir_lock=nir_lock, paced=_holds(_pace_fail(conn, paced, now)), checked=True
+                )
             _clear_failures(conn, rules.CODE_REQUEST, subject)
             return person
 
         found = self.storage.write(check)
-        if isinstance(found, datetime):
-            log.warning("demande de code bloquée")
-            raise Locked(found, now, t.CODE_REQUEST_LOCKED)
-        if found is None:
-            log.info("demande de code refusée")
-            raise CodeRequestFailed()
+        if isinstance(found, _Refusal):
+            raise found.error(
+                now,
+                failed=CodeRequestFailed,
+                nir_locked=t.CODE_REQUEST_LOCKED,
+                paced_locked=t.CODE_REQUEST_SESSION_LOCKED,
+                paced_wait=t.CODE_REQUEST_WAIT,
+                what="demande de code",
+            )
         if not found.email:
             raise NoEmailOnFile()
         if (
@@ -849,17 +1135,32 @@ class SimulatedService:
     def check_identifier(self, nir: str, identifier: str) -> IdentifierCheck:
         nir = _field("nir", normalize_nir, nir)
         ident = self._identifier(nir, identifier)
+        now = self.clock.now()
+        quotas = self._identifier_quotas(nir)
+        extra = rules.IDENTIFIER_ANSWERS_AT_ACTIVATION
 
-        def check(conn: sqlite3.Connection) -> IdentifierCheck:
+        def check(conn: sqlite3.Connection) -> IdentifierCheck | tuple[datetime, int]:
             person = _require_person(conn, nir)
+            held = _quota_hold(conn, quotas, now)
+            if held is not None:
+                return held
+            # Every answer tells something about other people's identifiers: counted.
+            _quota_use(conn, quotas, now, extra)
             owner = _person_by_identifier(conn, ident)
             if owner is None or owner.id == person.id:
                 return IdentifierCheck(identifier=ident, available=True)
             return IdentifierCheck(
-                identifier=ident, available=False, suggestions=tuple(_suggest(conn, ident, person))
+                identifier=ident,
+                available=False,
+                suggestions=tuple(_suggest(conn, ident, person, self.draw)),
             )
 
-        return self.storage.read(check)
+        result = self.storage.write(check)
+        if isinstance(result, tuple):
+            until, bound = result
+            log.info("vérification d'identifiant refusée : nombre atteint")
+            raise IdentifierChecksPaused(until, now, bound)
+        return result
 
     def activate(
         self, nir: str, identifier: str, password: str, *, accepted_terms: bool
@@ -869,17 +1170,29 @@ class SimulatedService:
         nir = _field("nir", normalize_nir, nir)
         ident = self._identifier(nir, identifier)
         today = local_date(self.clock)
+        now = self.clock.now()
+        quotas = self._identifier_quotas(nir)
+        extra = rules.IDENTIFIER_ANSWERS_AT_ACTIVATION
 
-        def check(conn: sqlite3.Connection) -> _Person | list[str]:
+        def check(conn: sqlite3.Connection) -> _Person | list[str] | tuple[datetime, int]:
             person = _require_person(conn, nir)
             if person.status is Status.ACTIVE:
                 raise AlreadyActive()
+            # A few answers more than the checks: who used them up can still validate.
+            held = _quota_hold(conn, quotas, now, extra)
+            if held is not None:
+                return held
             owner = _person_by_identifier(conn, ident)
             if owner is not None and owner.id != person.id:
-                return _suggest(conn, ident, person)
+                _quota_use(conn, quotas, now, extra)  # "taken" is an answer too
+                return _suggest(conn, ident, person, self.draw)
             return person
 
-        found = self.storage.read(check)
+        found = self.storage.write(check)
+        if isinstance(found, tuple):
+            until, bound = found
+            log.warning("activation refusée : nombre d'identifiants essayés atteint")
+            raise Locked(until, now, t.IDENTIFIER_ANSWERS_LOCKED, count=bound)
         if isinstance(found, list):
             raise IdentifierTaken(found)
         person = found
@@ -916,7 +1229,12 @@ class SimulatedService:
 
         result = self.storage.write(record)
         if result == "taken":
-            raise IdentifierTaken(self.storage.read(lambda conn: _suggest(conn, ident, person)))
+
+            def taken(conn: sqlite3.Connection) -> list[str]:
+                _quota_use(conn, quotas, now, extra)
+                return _suggest(conn, ident, person, self.draw)
+
+            raise IdentifierTaken(self.storage.write(taken))
         if result == "active":
             raise AlreadyActive()
         assert isinstance(result, PersonView)
@@ -932,28 +1250,37 @@ class SimulatedService:
             ident = None
         counted = ident or (identifier.strip().lower() if isinstance(identifier, str) else "")
         subject = self.hasher.subject(rules.LOGIN.scope, counted)
+        # The identifier's count, and the session's and the client's.
+        paced = [(rules.LOGIN, subject), *self._paced(rules.LOGIN_SESSION, rules.LOGIN_CLIENT)]
 
-        def check(conn: sqlite3.Connection) -> datetime | _Person | None:
-            locked = _locked_until(conn, rules.LOGIN, subject, now)
-            if locked is not None:
-                return locked
-            return _person_by_identifier(conn, ident) if ident else None
+        def begin(conn: sqlite3.Connection) -> _Hold | tuple[_Person | None, list[_Counted]]:
+            held = _pace_hold(conn, paced, now)
+            if held is not None:
+                return held
+            # Counted as a failure before the (slow) password check and taken back if it is
+            # right: attempts made at once from many sessions cannot all slip past a wait.
+            started = _pace_fail(conn, paced, now)
+            return (_person_by_identifier(conn, ident) if ident else None), started
 
-        found = self.storage.read(check)
-        if isinstance(found, datetime):
-            raise Locked(found, now, t.LOGIN_LOCKED)
+        begun = self.storage.write(begin)
+        if isinstance(begun, _Hold):
+            log.info("connexion ralentie : essai refusé sans vérification")
+            if begun.locked:
+                raise Locked(begun.until, now, t.LOGIN_LOCKED)
+            raise Slowed(begun.until, now, t.LOGIN_WAIT)
+        found, started = begun
         if found is not None and found.password_hash:
             ok = self.passwords.verify(found.password_hash, password)
         else:
             self.passwords.burn(password)  # the same time whether the identifier exists or not
             ok = False
         if not ok or found is None:
-            locked = self.storage.write(
-                lambda conn: _register_failure(conn, rules.LOGIN, subject, now)
-            )
             log.info("connexion refusée")
-            if locked is not None:
-                raise Locked(locked, now, t.LOGIN_LOCKED)
+            hold = _holds(started)
+            if hold is not None and hold.locked:
+                raise Locked(hold.until, now, t.LOGIN_LOCKED)
+            if hold is not None:
+                raise LoginFailed((hold.until - now).total_seconds())
             raise LoginFailed()
         person = found
         old_hash = person.password_hash
@@ -964,7 +1291,10 @@ class SimulatedService:
         )
 
         def succeed(conn: sqlite3.Connection) -> PersonView:
+            # The owner proved themselves: the identifier's count starts again. This attempt
+            # was counted for the session and the client: taken back, and nothing more.
             _clear_failures(conn, rules.LOGIN, subject)
+            _pace_refund(conn, paced[1:], started[1:])
             if new_hash is not None:
                 conn.execute(
                     "UPDATE people SET password_hash = ? WHERE id = ? AND password_hash = ?",
@@ -1172,36 +1502,35 @@ def _check_resend_wait(pending: _Pending | None, now: datetime) -> None:
         raise ResendTooSoon((ready - now).total_seconds())
 
 
-def _suggest(conn: sqlite3.Connection, base: str, person: _Person) -> list[str]:
-    """Free identifiers close to ``base``, valid and never carrying the NIR."""
-    year = person.birth_date.year
-    stem = base[: 100 - 6]
-    candidates = [f"{stem}{year}", f"{stem}.{year}", f"{stem}_{year}"]
-    candidates += [f"{stem}{n}" for n in range(1, 100)]
-    valid: list[str] = []
-    for candidate in candidates:
+def _suggest(
+    conn: sqlite3.Connection, base: str, person: _Person, draw: Callable[[int], int]
+) -> list[str]:
+    """Free identifiers close to ``base``: ``base`` followed by random digits (``draw(n)``: a
+    number below n), valid, never carrying the NIR, and not used by anyone. Random, so that a
+    candidate left out because it is taken tells nobody anything: no rule names the candidates,
+    and nobody can choose them."""
+    digits = rules.SUGGESTION_DIGITS
+    lowest = 10 ** (digits - 1)
+    stem = base[: 100 - digits]
+    candidates: list[str] = []
+    for _ in range(4 * rules.SUGGESTIONS):
         try:
-            ident = normalize_identifier(candidate)
+            ident = normalize_identifier(f"{stem}{lowest + draw(9 * lowest)}")
         except PydanticCustomError:
             continue
-        if not carries_nir(ident, person.nir) and ident not in valid:
-            valid.append(ident)
-    free: list[str] = []
-    # A few at a time: most are free, and the list of placeholders stays short.
-    for start in range(0, len(valid), 10):
-        batch = valid[start : start + 10]
-        marks = ", ".join("?" for _ in batch)
-        taken = {
-            str(row["identifier"])
-            for row in conn.execute(
-                f"SELECT identifier FROM people WHERE identifier IN ({marks})",  # noqa: S608
-                batch,
-            )
-        }
-        free += [candidate for candidate in batch if candidate not in taken]
-        if len(free) >= SUGGESTIONS:
-            break
-    return free[:SUGGESTIONS]
+        if not carries_nir(ident, person.nir) and ident not in candidates:
+            candidates.append(ident)
+    if not candidates:
+        return []
+    marks = ", ".join("?" for _ in candidates)
+    taken = {
+        str(row["identifier"])
+        for row in conn.execute(
+            f"SELECT identifier FROM people WHERE identifier IN ({marks})",  # noqa: S608
+            candidates,
+        )
+    }
+    return [candidate for candidate in candidates if candidate not in taken][: rules.SUGGESTIONS]
 
 
 def _store(

@@ -5,22 +5,57 @@ IDENTIFICATION_FAILED = (
     "provisoire, votre numéro de sécurité sociale, le type et le numéro de série de votre carte "
     "Vitale, puis réessayez."
 )
+IDENTIFICATION_FAILED_WAIT = (
+    "Nous n'avons pas pu vous identifier avec les informations saisies. Après plusieurs "
+    "tentatives infructueuses sur ce poste, patientez {wait}, puis vérifiez le code provisoire, "
+    "votre numéro de sécurité sociale, le type et le numéro de série de votre carte Vitale avant "
+    "de réessayer."
+)
+IDENTIFICATION_WAIT = (
+    "Après plusieurs tentatives infructueuses sur ce poste, patientez encore {wait} avant de "
+    "réessayer de vous identifier."
+)
 LOCKED = (
     "Trop de tentatives infructueuses. Par sécurité, l'identification est bloquée : "
     "réessayez dans {wait}."
+)
+IDENTIFICATION_SESSION_LOCKED = (
+    "Trop de tentatives infructueuses sur ce poste. Par sécurité, l'identification y est "
+    "bloquée : réessayez dans {wait}."
 )
 CODE_REQUEST_LOCKED = (
     "Trop de demandes infructueuses. Par sécurité, la demande d'un nouveau code provisoire est "
     "bloquée : réessayez dans {wait}."
 )
+CODE_REQUEST_SESSION_LOCKED = (
+    "Trop de demandes infructueuses sur ce poste. Par sécurité, la demande d'un nouveau code "
+    "provisoire y est bloquée : réessayez dans {wait}."
+)
+CODE_REQUEST_WAIT = (
+    "Après plusieurs demandes infructueuses sur ce poste, patientez encore {wait} avant de "
+    "demander un nouveau code provisoire."
+)
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect. Vérifiez votre saisie et réessayez."
+LOGIN_FAILED_WAIT = (
+    "Identifiant ou mot de passe incorrect. Après plusieurs tentatives infructueuses, "
+    "patientez {wait}, puis vérifiez votre saisie avant de réessayer."
+)
+LOGIN_WAIT = (
+    "Après plusieurs tentatives de connexion infructueuses, patientez encore {wait} avant de "
+    "réessayer."
+)
 LOGIN_LOCKED = (
-    "Trop de tentatives de connexion infructueuses. Par sécurité, la connexion est bloquée : "
-    "réessayez dans {wait}."
+    "Trop de tentatives de connexion infructueuses sur ce poste. Par sécurité, la connexion y "
+    "est bloquée : réessayez dans {wait}."
 )
 CODE_REQUEST_FAILED = (
     "Nous n'avons pas pu vérifier votre identité avec les informations saisies. Vérifiez votre "
     "numéro de sécurité sociale, votre date de naissance et votre carte Vitale, puis réessayez."
+)
+CODE_REQUEST_FAILED_WAIT = (
+    "Nous n'avons pas pu vérifier votre identité avec les informations saisies. Après plusieurs "
+    "demandes infructueuses sur ce poste, patientez {wait}, puis vérifiez votre numéro de "
+    "sécurité sociale, votre date de naissance et votre carte Vitale avant de réessayer."
 )
 NO_EMAIL_ON_FILE = (
     "Aucune adresse e-mail n'est enregistrée pour vous : le code provisoire ne peut pas vous être "
@@ -48,6 +83,16 @@ CONTACT_SAME = "Cette coordonnée est déjà celle enregistrée : aucune vérifi
 IDENTIFIER_TAKEN = "Cet identifiant est déjà utilisé. Choisissez-en un autre."
 IDENTIFIER_TAKEN_SUGGEST = (
     "Cet identifiant est déjà utilisé. Identifiants disponibles : {suggestions}."
+)
+IDENTIFIER_CHECKS_PAUSED = (
+    "Le nombre de vérifications d'identifiant est atteint ({count}) : par sécurité, la "
+    "disponibilité ne sera plus indiquée avant la validation pendant {wait}. Vous pouvez tout de "
+    "même valider : si l'identifiant est déjà utilisé, vous en serez averti."
+)
+IDENTIFIER_ANSWERS_LOCKED = (
+    "Le nombre d'identifiants vérifiés ou essayés est atteint ({count}). Par sécurité, le choix "
+    "de l'identifiant est bloqué : réessayez dans {wait}. Votre code provisoire reste valable "
+    "d'ici là."
 )
 IDENTIFIER_IS_NIR = "L'identifiant ne peut pas être votre numéro de sécurité sociale."
 TERMS_NOT_ACCEPTED = (

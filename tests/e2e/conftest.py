@@ -119,6 +119,21 @@ class PtyScreen:
             if time.monotonic() > deadline or not self._read(0.1):
                 raise AssertionError(f"{text!r} never shown; the screen:\n{self.text()}")
 
+    def words(self) -> str:
+        """The screen's words in reading order, one space between them, frames left out: a
+        sentence wrapped over several lines (inside a box, say) is found whole."""
+        frames = "".join(chr(c) for c in range(0x2500, 0x2580))  # box drawing
+        cleaned = self.text().translate({ord(c): " " for c in frames})
+        return " ".join(cleaned.split())
+
+    def wait_for_words(self, text: str, timeout: float = 20) -> None:
+        """Until ``text`` (its words, however the screen wraps them) is on the screen."""
+        wanted = " ".join(text.split())
+        deadline = time.monotonic() + timeout
+        while wanted not in self.words():
+            if time.monotonic() > deadline or not self._read(0.1):
+                raise AssertionError(f"{text!r} never shown; the screen:\n{self.text()}")
+
     def settle(self, quiet: float = 0.3) -> None:
         """Read until the program has written nothing for ``quiet`` seconds."""
         before = None

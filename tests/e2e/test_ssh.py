@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.ssh_fixtures import (
+    CTRL_Q,
     CTRL_U,
     DECISION,
     ENTER,
@@ -50,6 +51,7 @@ from tests.e2e.ssh_fixtures import (
     training_people,
     wait_gone,
 )
+from tests.throttling import strangers
 
 MISSING = missing_reason()
 pytestmark = [
@@ -344,3 +346,32 @@ def test_the_key_of_the_codes_lives_outside_the_data_folder(server: SshServer) -
     assert server.key_dir.stat().st_mode & 0o777 == 0o700
     assert not (server.data_dir / "secret.key").exists()
     assert server.registry()[MARTINE.nir]["status"] in {"en_attente", "active"}
+
+
+def test_failures_are_counted_for_the_address_of_the_client(server: SshServer) -> None:
+    """sshd's SSH_CONNECTION reaches the app through the wrapper: the failed identifications of
+    two connections from this computer are counted together for its address, and apart for
+    each connection (so that reconnecting does not start the count again)."""
+
+    def counts(scope: str) -> list[int]:
+        rows = server.query("SELECT failures FROM throttle WHERE scope = ?", scope)
+        return sorted(int(failures) for (failures,) in rows)
+
+    clients, sessions = counts("identify_client"), counts("identify_session")
+    for n, nir in enumerate(strangers(2, first=700)):
+        term = server.connect(f"stranger {n}")
+        term.wait_for(WELCOME)
+        term.press(ENTER)
+        term.wait_for(IDENTIFICATION)
+        term.press("AAAAAAAAAAAA", TAB, TAB, nir, TAB, TAB, "1", TAB, "123456789", ENTER)
+        term.wait_for("Erreur : Nous n'avons pas pu vous identifier")
+        term.press(CTRL_Q)
+        term.settle()
+        if "Quitter Mon espace santé ?" in term.text():
+            term.press(TAB)
+            term.send(ENTER)
+        assert term.wait_end() == 0
+    # One address (127.0.0.1), whatever the connections: one count, two more failures in it.
+    assert len(counts("identify_client")) == 1
+    assert counts("identify_client")[0] == (clients[0] if clients else 0) + 2
+    assert len(counts("identify_session")) == len(sessions) + 2

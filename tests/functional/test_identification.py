@@ -418,6 +418,25 @@ async def test_failed_identification_never_says_what_was_wrong(
         assert "Nous n'avons pas pu vous identifier" in screen_text(app)
 
 
+async def test_a_refusal_sent_from_low_in_the_form_is_brought_into_view(app: MesApp) -> None:
+    """The refusal is read first, even when the person was further down the form and the
+    message at the top was already there (a second refusal): the body goes back to the top."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_identification(pilot)
+        await fill_identification(pilot, "AAAAAAAAAAAA", UNKNOWN_NIR, SANS_PHOTO_KEY, "123456789")
+        await submit(pilot)
+        body = screen.query_one("#body")
+        for field in ("nir", "serial"):
+            await tab_to(pilot, field)
+            await settle(pilot)
+            assert body.scroll_y > 0  # the summary is out of view, above
+            await pilot.press("enter")
+            await settle(pilot)
+            assert focused_id(app) == "summary"
+            assert body.scroll_y == 0
+            assert summary_text(screen) == "Erreur : " + ts.IDENTIFICATION_FAILED
+
+
 async def test_lockout_after_five_failures_then_works_after_the_wait(
     app: MesApp, clock: FakeClock
 ) -> None:

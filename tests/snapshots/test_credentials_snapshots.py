@@ -5,6 +5,7 @@ Regenerate with ``pytest tests/snapshots --snapshot-update`` and look at every c
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ SIZE = (80, 24)
 
 def make_app(data_dir: Path) -> tuple[MesApp, Any]:
     service = open_service(data_dir, clock=FakeClock(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)))
+    service.draw = random.Random(1976).randrange  # the same suggestions each time
     return MesApp(service=service, show_messages=False), service
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,22 @@ def service(data_dir: Path, clock: FakeClock, demo_template: Path) -> SimulatedS
     """The demo registry in ``data_dir``, on ``clock``, with cheap argon2 parameters."""
     shutil.copytree(demo_template, data_dir)
     return open_service(data_dir, clock=clock, password_hashing=PasswordHashing.fast())
+
+
+@pytest.fixture
+def new_session(
+    service: SimulatedService, data_dir: Path, clock: FakeClock
+) -> Callable[..., SimulatedService]:
+    """Another session on the same registry and clock: ``new_session()`` at a desk, or
+    ``new_session("203.0.113.7")`` over SSH from that client address (as sshd says it)."""
+
+    def make(client: str | None = None) -> SimulatedService:
+        environ = {"SSH_CONNECTION": f"{client} 52144 192.0.2.1 22"} if client else {}
+        return open_service(
+            data_dir, clock=clock, password_hashing=PasswordHashing.fast(), environ=environ
+        )
+
+    return make
 
 
 def db_bytes(data_dir: Path) -> bytes:

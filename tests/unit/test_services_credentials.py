@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -17,9 +18,9 @@ from mes_tui.services.errors import (
     AlreadyActive,
     IdentifierTaken,
     InvalidInput,
-    Locked,
     LoginFailed,
     PasswordRejected,
+    Slowed,
     TermsNotAccepted,
 )
 from mes_tui.texts import service as t
@@ -148,26 +149,45 @@ def test_login_failures_are_generic(service: SimulatedService) -> None:
     assert messages == {t.LOGIN_FAILED}
 
 
-def test_login_locks_after_five_failures(service: SimulatedService, clock: FakeClock) -> None:
+def test_login_failures_slow_the_identifier_down_but_never_lock_it(
+    service: SimulatedService, clock: FakeClock, new_session: Callable[[], SimulatedService]
+) -> None:
     service.login("lucas.petit", d.DEMO_PASSWORD)  # rehashed with cheap parameters: a faster test
-    for _ in range(4):
-        with pytest.raises(LoginFailed):
-            service.login("lucas.petit", "Mauvais#Mot2")
-    with pytest.raises(Locked) as caught:
-        service.login("lucas.petit", "Mauvais#Mot2")
-    assert caught.value.message == t.LOGIN_LOCKED.format(wait="15 minutes")
-    with pytest.raises(Locked):
-        service.login("lucas.petit", d.DEMO_PASSWORD)
-    clock.advance(minutes=15)
-    assert service.login("lucas.petit", d.DEMO_PASSWORD).first_name == "Lucas"
+    waits = []
+    for _ in range(9):
+        # A new session each time (another computer): only the identifier's count is met.
+        with pytest.raises(LoginFailed) as caught:
+            new_session().login("lucas.petit", "Mauvais#Mot2")
+        waits.append(caught.value.wait_seconds)
+        clock.advance(seconds=caught.value.wait_seconds or 0)
+    assert waits == [None, None, None, 5, 10, 20, 40, 60, 60]
+    assert caught.value.message == t.LOGIN_FAILED_WAIT.format(wait="1 minute")
+    # Within the wait, even the right password waits; then it signs in.
+    clock.advance(seconds=-30)
+    with pytest.raises(Slowed) as slowed:
+        new_session().login("lucas.petit", d.DEMO_PASSWORD)
+    assert slowed.value.message == t.LOGIN_WAIT.format(wait="30 secondes")
+    clock.advance(seconds=30)
+    assert new_session().login("lucas.petit", d.DEMO_PASSWORD).first_name == "Lucas"
+    # The owner proved themselves: the identifier's count starts again.
+    with pytest.raises(LoginFailed) as caught:
+        new_session().login("lucas.petit", "Mauvais#Mot2")
+    assert caught.value.wait_seconds is None
 
 
-def test_unknown_identifiers_are_locked_too(service: SimulatedService) -> None:
-    for _ in range(4):
-        with pytest.raises(LoginFailed):
-            service.login("personne.inconnue", "Mauvais#Mot2")
-    with pytest.raises(Locked):
-        service.login("personne.inconnue", "Mauvais#Mot2")
+def test_unknown_identifiers_are_slowed_down_too(
+    service: SimulatedService, new_session: Callable[[], SimulatedService]
+) -> None:
+    """The wait does not reveal whether an identifier exists."""
+    for _ in range(3):
+        with pytest.raises(LoginFailed) as caught:
+            new_session().login("personne.inconnue", "Mauvais#Mot2")
+        assert caught.value.wait_seconds is None
+    with pytest.raises(LoginFailed) as caught:
+        new_session().login("personne.inconnue", "Mauvais#Mot2")
+    assert caught.value.wait_seconds == 5
+    with pytest.raises(Slowed):
+        new_session().login("personne.inconnue", "Mauvais#Mot2")
 
 
 def test_login_rehashes_with_the_current_parameters(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -134,14 +135,21 @@ def test_malformed_input_is_named_and_not_counted(
     identify_martine(service)  # six malformed attempts did not lock anything
 
 
-def test_every_mismatch_gives_the_same_message(service: SimulatedService) -> None:
+def test_every_mismatch_gives_the_same_message(
+    new_session: Callable[[], SimulatedService],
+) -> None:
+    # Each mismatch in a session of its own: six in one session would make the sixth wait.
     messages = {
-        "unknown NIR": failure_message(service, MARTINE_CODE, NOBODY, SANS, MARTINE_SERIAL),
-        "someone else's NIR": failure_message(service, MARTINE_CODE, d.KARIM, SANS, MARTINE_SERIAL),
-        "wrong code": failure_message(service, "AAAAAAAAAAAA", MARTINE, SANS, MARTINE_SERIAL),
-        "wrong serial": failure_message(service, MARTINE_CODE, MARTINE, SANS, "01024576125"),
-        "wrong card type": failure_message(service, MARTINE_CODE, MARTINE, AVEC, MARTINE_SERIAL),
-        "nobody": failure_message(service, MARTINE_CODE, NOBODY, SANS, "123456789"),
+        "unknown NIR": failure_message(new_session(), MARTINE_CODE, NOBODY, SANS, MARTINE_SERIAL),
+        "someone else's NIR": failure_message(
+            new_session(), MARTINE_CODE, d.KARIM, SANS, MARTINE_SERIAL
+        ),
+        "wrong code": failure_message(new_session(), "AAAAAAAAAAAA", MARTINE, SANS, MARTINE_SERIAL),
+        "wrong serial": failure_message(new_session(), MARTINE_CODE, MARTINE, SANS, "01024576125"),
+        "wrong card type": failure_message(
+            new_session(), MARTINE_CODE, MARTINE, AVEC, MARTINE_SERIAL
+        ),
+        "nobody": failure_message(new_session(), MARTINE_CODE, NOBODY, SANS, "123456789"),
     }
     assert set(messages.values()) == {t.IDENTIFICATION_FAILED}
 
@@ -182,16 +190,20 @@ def test_lock_is_per_nir(service: SimulatedService) -> None:
     assert identify_martine(service)
 
 
-def test_success_clears_the_failure_counter(service: SimulatedService) -> None:
+def test_success_clears_the_failure_counter(
+    service: SimulatedService, new_session: Callable[[], SimulatedService]
+) -> None:
     for _ in range(4):
         with pytest.raises(IdentificationFailed):
             identify_martine(service, "AAAAAAAAAAAA")
     service.identify("Kb6zQ9wEr4Tn", d.KARIM, AVEC, "04512378906")  # someone else: no effect
     identify_martine(service)
-    # Martine's counter starts again: four more failures do not lock her.
+    # Martine's counter starts again: four more failures do not lock her (from another
+    # session: this one's failures are still counted, and more would make it wait).
+    later = new_session()
     for _ in range(4):
         with pytest.raises(IdentificationFailed):
-            identify_martine(service, "AAAAAAAAAAAA")
+            identify_martine(later, "AAAAAAAAAAAA")
 
 
 def test_old_failures_are_forgotten_after_the_window(
