@@ -33,10 +33,35 @@ class IdentificationFailed(ServiceError):
 class Locked(ServiceError):
     """Too many failures: nothing is checked until ``until``."""
 
-    def __init__(self, until: datetime, now: datetime, template: str = t.LOCKED) -> None:
+    def __init__(
+        self, until: datetime, now: datetime, template: str = t.LOCKED, **fields: object
+    ) -> None:
         self.until = until
         self.remaining_seconds = max(0.0, (until - now).total_seconds())
-        super().__init__(template.format(wait=t.wait_phrase(self.remaining_seconds)))
+        super().__init__(template.format(wait=t.wait_phrase(self.remaining_seconds), **fields))
+
+
+class ContactChangeLocked(Locked):
+    """A change of e-mail address or mobile number beyond the bounds on one-time codes: no code
+    is sent for this person and channel until ``until``, whatever the value typed.
+
+    ``code_usable``: the person, refused a resend, can still type the code received (only
+    sending is held back: too many codes). False when the change cannot go on from where they
+    are: too many wrong codes (nothing is checked either, no code is pending), or a new value
+    refused.
+    """
+
+    def __init__(
+        self,
+        until: datetime,
+        now: datetime,
+        template: str,
+        *,
+        code_usable: bool,
+        **fields: object,
+    ) -> None:
+        super().__init__(until, now, template, **fields)
+        self.code_usable = code_usable
 
 
 class LoginFailed(ServiceError):
