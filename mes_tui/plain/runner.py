@@ -26,6 +26,7 @@ from mes_tui.plain.prompts import GoBack, Invalid, Option, Prompter
 from mes_tui.services.errors import (
     AlreadyActive,
     CodeRequestFailed,
+    ContactChangeLocked,
     DeliveryFailed,
     IdentifierTaken,
     InvalidInput,
@@ -665,6 +666,10 @@ class PlainRunner:
             except InvalidInput as error:
                 self.ask.error(error.message)
                 continue
+            except ContactChangeLocked as error:
+                # Whatever the value typed: no code can be sent for now.
+                self._change_locked(error)
+                return
             except ServiceError as error:
                 self.say(error.message)
                 return
@@ -721,6 +726,9 @@ class PlainRunner:
                 except NoPendingCode as error:
                     self.say(error.message)
                     return None
+                except ContactChangeLocked as error:
+                    self._change_locked(error)
+                    return None
                 except ServiceError as error:
                     self.say(error.message)
                     continue
@@ -734,6 +742,12 @@ class PlainRunner:
             if chosen == 1:
                 try:
                     challenge = self.call(self.service.resend_contact_code, nir, channel)
+                except ContactChangeLocked as error:
+                    if error.code_usable:  # only sending is held back: the code still works
+                        self.ask.error(error.message)
+                        continue
+                    self._change_locked(error)
+                    return None
                 except ServiceError as error:
                     self.say(error.message)
                     continue
@@ -741,6 +755,12 @@ class PlainRunner:
                 by_mail = by_email(channel)
                 template = tcontacts.RESENT_TO_EMAIL if by_mail else tcontacts.RESENT_TO_MOBILE
                 self.say(template.format(to=_recipient(challenge)))
+
+    def _change_locked(self, error: ContactChangeLocked) -> None:
+        """Beyond the bounds on one-time codes: why and how long, after the answer refused;
+        then back to the summary, as the screens lead there."""
+        self.ask.error(error.message)
+        self.say(tcontacts.BACK_TO_SUMMARY + ".")
 
     def _announce_code(self, challenge: Challenge) -> None:
         email = by_email(challenge.channel)

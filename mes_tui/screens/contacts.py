@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from mes_tui.models import PersonView
     from mes_tui.services.api import Challenge
+    from mes_tui.services.errors import ContactChangeLocked
 
 
 def shown_email(person: PersonView | None) -> str | None:
@@ -136,6 +137,18 @@ class ContactsScreen(StepScreen):
         self.mes_app.goto(journey.Step.CREDENTIALS)
 
 
+def close_change(screen: StepScreen, form_field: FormField, message: str) -> None:
+    """The change is locked (the bounds on one-time codes): ``message`` next to ``form_field``,
+    which is closed with the form's other actions; the one way on is back to the summary, as in
+    the plain mode."""
+    screen.show_field_errors([(form_field, message)])
+    for control in (form_field.control, *screen.query("#validate, #resend")):
+        control.disabled = True
+    back = screen.query_one("#cancel", ActionButton)
+    back.set_text(t.BACK_TO_SUMMARY)
+    screen.set_focus(back, scroll_visible=False)
+
+
 def back_to_contacts(screen: StepScreen) -> ContactsScreen | None:
     """Close the change-of-contact screens above the summary; the summary, if it is there."""
     app = screen.app
@@ -235,11 +248,20 @@ class ContactEditScreen(StepScreen):
         self.call_service(
             lambda service: service.start_contact_change(nir, channel, new_value),
             self._code_sent,
-            lambda error: show_service_error(self, error),
+            self._refused,
         )
 
     def _code_sent(self, challenge: Challenge) -> None:
         self.app.push_screen(OtpScreen(challenge))
+
+    def _refused(self, error: Any) -> None:
+        from mes_tui.services.errors import ContactChangeLocked
+
+        if isinstance(error, ContactChangeLocked):
+            # Whatever the value typed: no code can be sent for now.
+            close_change(self, self.query_one("#field-contact", FormField), error.message)
+        else:
+            show_service_error(self, error)
 
 
 class OtpScreen(StepScreen):
@@ -336,13 +358,24 @@ class OtpScreen(StepScreen):
         self._status(template.format(to=self.recipient()))
 
     def _resend_refused(self, error: Any) -> None:
-        from mes_tui.services.errors import ResendTooSoon
+        from mes_tui.services.errors import ContactChangeLocked, ResendTooSoon
 
         if isinstance(error, ResendTooSoon):
             # Not a mistake of the person: the previous code is still on its way.
             self._status(error.message)
+        elif isinstance(error, ContactChangeLocked):
+            self._locked(error)
         else:
             show_service_error(self, error)
+
+    def _locked(self, error: ContactChangeLocked) -> None:
+        """Beyond the bounds on one-time codes: say why and how long next to the code; the code
+        already received can still be typed when only sending is held back."""
+        self._status(None)
+        if error.code_usable:
+            self.show_field_errors([(self.code_field, error.message)])
+        else:
+            close_change(self, self.code_field, error.message)
 
     @on(Input.Submitted)
     @on(ActionButton.Pressed, "#validate")
@@ -364,9 +397,11 @@ class OtpScreen(StepScreen):
         )
 
     def _refused(self, error: Any) -> None:
-        from mes_tui.services.errors import OtpExpired, OtpInvalid
+        from mes_tui.services.errors import ContactChangeLocked, OtpExpired, OtpInvalid
 
-        if isinstance(error, OtpInvalid | OtpExpired):
+        if isinstance(error, ContactChangeLocked):
+            self._locked(error)
+        elif isinstance(error, OtpInvalid | OtpExpired):
             # What went wrong and what to do both concern the code: say it next to it.
             self._status(None)
             self.show_field_errors([(self.code_field, error.message)])

@@ -189,16 +189,20 @@ class MesService(Protocol):
 
     # -- contact details ----------------------------------------------------------------
     def start_contact_change(self, nir: str, channel: Channel, new_value: str) -> Challenge:
-        """Send a one-time code to a new e-mail (``Channel.EMAIL``) or mobile (``Channel.SMS``)."""
+        """Send a one-time code to a new e-mail (``Channel.EMAIL``) or mobile (``Channel.SMS``).
+        ``ResendTooSoon`` within the wait after the previous code; ``ContactChangeLocked``
+        beyond the bounds on codes and wrong codes (``rules.OTP_*``)."""
         ...
 
     def resend_contact_code(self, nir: str, channel: Channel) -> Challenge:
-        """Send a fresh code for the pending change; ``ResendTooSoon`` within the wait."""
+        """Send a fresh code for the pending change; ``ResendTooSoon`` within the wait,
+        ``ContactChangeLocked`` beyond the bounds, as ``start_contact_change``."""
         ...
 
     def verify_contact_code(self, nir: str, channel: Channel, code: str) -> PersonView:
         """Check the one-time code and, if right, record the new contact detail.
-        Raises ``OtpInvalid`` (attempts left), ``OtpExpired``, ``NoPendingCode``."""
+        Raises ``OtpInvalid`` (attempts left), ``OtpExpired``, ``NoPendingCode``, and
+        ``ContactChangeLocked`` when the change is locked (a wrong code may start the lock)."""
         ...
 
     # -- credentials --------------------------------------------------------------------

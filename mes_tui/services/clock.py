@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -39,3 +39,10 @@ class FakeClock:
 def local_date(clock: Clock) -> date:
     """Today's date in metropolitan France, the date printed on decisions and receipts."""
     return clock.now().astimezone(PARIS).date()
+
+
+def next_local_midnight(clock: Clock) -> datetime:
+    """The start of tomorrow in metropolitan France (in UTC): when the daily bounds start again.
+    A day may be 23 or 25 hours long when the clocks change."""
+    tomorrow = local_date(clock) + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=PARIS).astimezone(UTC)

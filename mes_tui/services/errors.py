@@ -66,6 +66,29 @@ class Locked(MustWait):
         super().__init__(until, now, template, **fields)
 
 
+class ContactChangeLocked(Locked):
+    """A change of e-mail address or mobile number beyond the bounds on one-time codes: no code
+    is sent for this person and channel until ``until``, whatever the value typed.
+
+    ``code_usable``: the person, refused a resend, can still type the code received (only
+    sending is held back: too many codes). False when the change cannot go on from where they
+    are: too many wrong codes (nothing is checked either, no code is pending), or a new value
+    refused.
+    """
+
+    def __init__(
+        self,
+        until: datetime,
+        now: datetime,
+        template: str,
+        *,
+        code_usable: bool,
+        **fields: object,
+    ) -> None:
+        super().__init__(until, now, template, **fields)
+        self.code_usable = code_usable
+
+
 class Slowed(MustWait):
     """An attempt made while an earlier failure makes this one wait (seconds, a few minutes at
     most): the person may correct what they typed and try again once the wait is over."""

@@ -157,6 +157,28 @@ OTP_RESEND_AFTER = timedelta(seconds=30)
 # when this has passed (the receipt is then available again, never lost).
 RECEIPT_CLAIM = timedelta(seconds=30)
 
+# Without bounds of their own, a resend would bring 3 fresh attempts each time: 600 guesses in
+# 100 minutes, and messages without end to any number. Codes and wrong codes are counted per
+# person and channel (e-mail, mobile), whatever the address or number typed: changing the value
+# is no way round them. Sending is reserved before the message goes, so that sessions asking at
+# once never send more than these numbers allow.
+#
+# A contact change: the codes sent for one person and channel from its first code, until the new
+# value is verified or the change is over (OTP_CHANGE_WINDOW after its first code, and no lock
+# running). Its third code is the last one: the next can only be asked for OTP_CHANGE_LOCK after
+# it. Its fifth wrong code locks it (no code sent, none checked; the pending code is dropped) for
+# OTP_CHANGE_LOCK. Five, as for identification and login: enough for typos over two codes.
+OTP_CODES_PER_CHANGE = 3
+OTP_FAILURES_PER_CHANGE = 5
+OTP_CHANGE_WINDOW = timedelta(minutes=15)
+OTP_CHANGE_LOCK = timedelta(minutes=15)
+
+# Per person and channel and per day (Europe/Paris), across every address or number: at most
+# this many one-time-code messages sent (so 5 e-mails and 5 SMS a day), and this many wrong codes
+# (the tenth locks the channel until midnight): one chance in 100,000 a day to guess a code.
+OTP_CODES_PER_DAY = 5
+OTP_FAILURES_PER_DAY = 10
+
 # The demo registry's locked person stays locked this long after each reset.
 DEMO_LOCK = timedelta(hours=24)
 

@@ -3,6 +3,7 @@
 It applies the rules a real back office would (DOMAIN.md, security rules): one message whatever
 part of an identification was wrong, lockouts per NIR, waits per identifier, waits then locks
 per session and per SSH client address (rules.py), bounded answers about identifiers,
+one-time codes bounded per person and channel (sent and wrong, per change and per day),
 single-use codes kept only as keyed hashes and compared in constant time, argon2id passwords,
 and decisions recorded with optimistic concurrency so that two sessions deciding for the same
 profile cannot both win.
@@ -24,6 +25,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace as evolve
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,12 +64,13 @@ from mes_tui.services.api import (
     OutboxMessage,
     RegistryEntry,
 )
-from mes_tui.services.clock import Clock, local_date
+from mes_tui.services.clock import Clock, local_date, next_local_midnight
 from mes_tui.services.delivery import DeliveryError, SimulatedDelivery
 from mes_tui.services.errors import (
     AlreadyActive,
     CertificationRequired,
     CodeRequestFailed,
+    ContactChangeLocked,
     DecisionConflict,
     DeliveryFailed,
     Failed,
@@ -262,6 +265,239 @@ def _pending(conn: sqlite3.Connection, person_id: int, channel: Channel) -> _Pen
         expires_at=from_instant(row["expires_at"]),
         attempts_left=int(row["attempts_left"]),
         sent_at=from_instant(row["sent_at"]),
+    )
+
+
+# -- bounds on one-time codes (rules.OTP_*) -----------------------------------------------------
+@dataclass(frozen=True)
+class _OtpLimits:
+    """A row of ``otp_limits``: what one person used of the bounds on one-time codes, on one
+    channel, whatever the values typed."""
+
+    change_started_at: datetime
+    change_codes: int
+    change_failures: int
+    last_code_at: datetime | None
+    locked_until: datetime | None
+    day: str
+    day_codes: int
+    day_failures: int
+    stored: bool = True
+
+
+def _stored_limits(conn: sqlite3.Connection, person_id: int, channel: Channel) -> _OtpLimits | None:
+    row = conn.execute(
+        "SELECT change_started_at, change_codes, change_failures, last_code_at, locked_until, "
+        "day, day_codes, day_failures FROM otp_limits WHERE person_id = ? AND channel = ?",
+        (person_id, channel.value),
+    ).fetchone()
+    if row is None:
+        return None
+    return _OtpLimits(
+        change_started_at=from_instant(row["change_started_at"]),
+        change_codes=int(row["change_codes"]),
+        change_failures=int(row["change_failures"]),
+        last_code_at=from_instant(row["last_code_at"]) if row["last_code_at"] else None,
+        locked_until=from_instant(row["locked_until"]) if row["locked_until"] else None,
+        day=str(row["day"]),
+        day_codes=int(row["day_codes"]),
+        day_failures=int(row["day_failures"]),
+    )
+
+
+def _change_over(limits: _OtpLimits, now: datetime) -> bool:
+    """Whether the contact change counted in ``limits`` is over, so that a new one starts: a
+    lock ran out, or the last code's hold ran out, or the change is old and never was held."""
+    if limits.locked_until is not None:
+        return limits.locked_until <= now
+    if limits.change_codes >= rules.OTP_CODES_PER_CHANGE and limits.last_code_at is not None:
+        return limits.last_code_at + rules.OTP_CHANGE_LOCK <= now
+    return limits.change_started_at + rules.OTP_CHANGE_WINDOW <= now
+
+
+def _otp_limits(
+    conn: sqlite3.Connection, person_id: int, channel: Channel, now: datetime, today: date
+) -> _OtpLimits:
+    """The limits as they stand at ``now``: a new change if the last one is over, new daily
+    counts on a new day (nothing written). A lock running past midnight keeps its day."""
+    limits = _stored_limits(conn, person_id, channel)
+    if limits is None:
+        return _OtpLimits(now, 0, 0, None, None, day(today), 0, 0, stored=False)
+    running = limits.locked_until is not None and limits.locked_until > now
+    if limits.day != day(today) and not running:
+        limits = evolve(limits, day=day(today), day_codes=0, day_failures=0)
+    if _change_over(limits, now):
+        limits = evolve(
+            limits, change_started_at=now, change_codes=0, change_failures=0, locked_until=None
+        )
+    return limits
+
+
+def _save_limits(
+    conn: sqlite3.Connection, person_id: int, channel: Channel, limits: _OtpLimits
+) -> None:
+    values = (
+        instant(limits.change_started_at),
+        limits.change_codes,
+        limits.change_failures,
+        instant(limits.last_code_at) if limits.last_code_at else None,
+        instant(limits.locked_until) if limits.locked_until else None,
+        limits.day,
+        limits.day_codes,
+        limits.day_failures,
+        person_id,
+        channel.value,
+    )
+    if limits.stored:
+        conn.execute(
+            "UPDATE otp_limits SET change_started_at = ?, change_codes = ?, change_failures = ?, "
+            "last_code_at = ?, locked_until = ?, day = ?, day_codes = ?, day_failures = ? "
+            "WHERE person_id = ? AND channel = ?",
+            values,
+        )
+    else:
+        conn.execute(
+            "INSERT INTO otp_limits (change_started_at, change_codes, change_failures, "
+            "last_code_at, locked_until, day, day_codes, day_failures, person_id, channel) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+
+
+def _what(channel: Channel) -> str:
+    return t.OTP_WHAT_EMAIL if channel is Channel.EMAIL else t.OTP_WHAT_MOBILE
+
+
+def _guessing_lock(limits: _OtpLimits, channel: Channel, now: datetime) -> ContactChangeLocked:
+    """The lock that too many wrong codes started (``limits.locked_until``, still running)."""
+    assert limits.locked_until is not None
+    daily = limits.day_failures >= rules.OTP_FAILURES_PER_DAY
+    what = _what(channel)
+    return ContactChangeLocked(
+        limits.locked_until,
+        now,
+        t.OTP_DAY_FAILURES_LOCKED if daily else t.OTP_CHANGE_FAILURES_LOCKED,
+        code_usable=False,
+        count=rules.OTP_FAILURES_PER_DAY if daily else rules.OTP_FAILURES_PER_CHANGE,
+        what=what,
+        then=t.OTP_THEN_CONTINUE.format(what=what),
+    )
+
+
+def _sending_hold(
+    limits: _OtpLimits, channel: Channel, now: datetime, midnight: datetime, *, code_usable: bool
+) -> ContactChangeLocked | None:
+    """Why no code may be sent now, if one of the bounds is reached: the longest hold.
+    ``code_usable``: the person is before a code that can still be typed (a resend refused);
+    refused a new value, the code pending (for another value, or on a screen left) is out of
+    reach."""
+    if limits.locked_until is not None and limits.locked_until > now:
+        return _guessing_lock(limits, channel, now)
+    holds: list[tuple[datetime, str, int]] = []
+    if limits.day_codes >= rules.OTP_CODES_PER_DAY:
+        holds.append((midnight, t.OTP_DAY_CODES_LOCKED, rules.OTP_CODES_PER_DAY))
+    if limits.change_codes >= rules.OTP_CODES_PER_CHANGE and limits.last_code_at is not None:
+        until = limits.last_code_at + rules.OTP_CHANGE_LOCK
+        if until > now:
+            holds.append((until, t.OTP_CHANGE_CODES_LOCKED, rules.OTP_CODES_PER_CHANGE))
+    if not holds:
+        return None
+    until, template, count = max(holds, key=lambda hold: hold[0])
+    what = _what(channel)
+    return ContactChangeLocked(
+        until,
+        now,
+        template,
+        code_usable=code_usable,
+        count=count,
+        what=what,
+        medium=t.OTP_BY_EMAIL if channel is Channel.EMAIL else t.OTP_BY_SMS,
+        then=t.OTP_THEN_TYPE if code_usable else t.OTP_THEN_CONTINUE.format(what=what),
+    )
+
+
+def _next_code_at(limits: _OtpLimits, now: datetime, midnight: datetime) -> datetime:
+    """When another code may be asked for, once ``limits`` counts the code just sent."""
+    when = now + rules.OTP_RESEND_AFTER
+    if limits.change_codes >= rules.OTP_CODES_PER_CHANGE:
+        when = max(when, now + rules.OTP_CHANGE_LOCK)
+    if limits.day_codes >= rules.OTP_CODES_PER_DAY:
+        when = max(when, midnight)
+    return when
+
+
+@dataclass(frozen=True)
+class _Reserved:
+    """A code counted before it is sent (``_reserve_code``), to give back if it is not sent."""
+
+    person: _Person
+    value: str
+    before: _OtpLimits
+    after: _OtpLimits
+
+
+def _reserve_code(
+    conn: sqlite3.Connection,
+    person: _Person,
+    channel: Channel,
+    value: str,
+    pending: _Pending | None,
+    now: datetime,
+    today: date,
+    midnight: datetime,
+    *,
+    resend: bool,
+) -> _Reserved:
+    """Count one code for ``person`` on ``channel``, or raise why none may be sent now."""
+    limits = _otp_limits(conn, person.id, channel, now, today)
+    # Refused a resend, the code received may still be typed: if it has not expired, nor
+    # used up its attempts.
+    usable = (
+        resend and pending is not None and pending.expires_at > now and pending.attempts_left > 0
+    )
+    hold = _sending_hold(limits, channel, now, midnight, code_usable=usable)
+    if hold is not None:
+        raise hold
+    _check_resend_wait(pending, now)
+    if limits.last_code_at is not None:
+        ready = limits.last_code_at + rules.OTP_RESEND_AFTER
+        if now < ready:
+            raise ResendTooSoon((ready - now).total_seconds())
+    after = evolve(
+        limits,
+        change_started_at=now if limits.change_codes == 0 else limits.change_started_at,
+        change_codes=limits.change_codes + 1,
+        day_codes=limits.day_codes + 1,
+        last_code_at=now,
+    )
+    _save_limits(conn, person.id, channel, after)
+    return _Reserved(person, value, limits, evolve(after, stored=True))
+
+
+def _release_code(conn: sqlite3.Connection, channel: Channel, reserved: _Reserved) -> None:
+    """Give back a code counted by ``_reserve_code`` and not sent, unless the limits moved on
+    meanwhile (another code sent since, a new change, a new day)."""
+    person_id = reserved.person.id
+    current = _stored_limits(conn, person_id, channel)
+    after = reserved.after
+    if current is None or current.last_code_at != after.last_code_at:
+        return
+    same_change = current.change_started_at == after.change_started_at
+    same_day = current.day == after.day
+    _save_limits(
+        conn,
+        person_id,
+        channel,
+        evolve(
+            current,
+            last_code_at=reserved.before.last_code_at,
+            change_codes=current.change_codes - 1
+            if same_change and current.change_codes > 0
+            else current.change_codes,
+            day_codes=current.day_codes - 1
+            if same_day and current.day_codes > 0
+            else current.day_codes,
+        ),
     )
 
 
@@ -997,61 +1233,80 @@ class SimulatedService:
         else:
             value = _field("mobile", normalize_mobile, new_value)
         now = self.clock.now()
+        today = local_date(self.clock)
+        midnight = next_local_midnight(self.clock)
 
-        def check(conn: sqlite3.Connection) -> _Person:
+        # The code is counted before it is sent (as a new provisional code is): of many
+        # sessions asking at once, only as many as the bounds allow send a message.
+        def reserve(conn: sqlite3.Connection) -> _Reserved:
             person = _require_person(conn, nir)
             current = person.email if channel is Channel.EMAIL else person.mobile
             if current is not None and current.lower() == value.lower():
                 raise InvalidInput(
                     "email" if channel is Channel.EMAIL else "mobile", t.CONTACT_SAME
                 )
-            _check_resend_wait(_pending(conn, person.id, channel), now)
-            return person
+            pending = _pending(conn, person.id, channel)
+            return _reserve_code(
+                conn, person, channel, value, pending, now, today, midnight, resend=False
+            )
 
-        return self._send_otp(self.storage.read(check), channel, value, now)
+        return self._send_otp(self.storage.write(reserve), channel, now, midnight)
 
     def resend_contact_code(self, nir: str, channel: Channel) -> Challenge:
         nir = _field("nir", normalize_nir, nir)
         channel = _contact_channel(channel)
         now = self.clock.now()
+        today = local_date(self.clock)
+        midnight = next_local_midnight(self.clock)
 
-        def check(conn: sqlite3.Connection) -> tuple[_Person, str]:
+        def reserve(conn: sqlite3.Connection) -> _Reserved:
             person = _require_person(conn, nir)
+            limits = _otp_limits(conn, person.id, channel, now, today)
+            if limits.locked_until is not None:  # no code pending under a lock: say why
+                raise _guessing_lock(limits, channel, now)
             pending = _pending(conn, person.id, channel)
             if pending is None:
                 raise NoPendingCode()
-            _check_resend_wait(pending, now)
-            return person, pending.new_value
+            return _reserve_code(
+                conn, person, channel, pending.new_value, pending, now, today, midnight, resend=True
+            )
 
-        person, value = self.storage.read(check)
-        return self._send_otp(person, channel, value, now)
+        return self._send_otp(self.storage.write(reserve), channel, now, midnight)
 
-    def _send_otp(self, person: _Person, channel: Channel, value: str, now: datetime) -> Challenge:
+    def _send_otp(
+        self, reserved: _Reserved, channel: Channel, now: datetime, midnight: datetime
+    ) -> Challenge:
+        person, value = reserved.person, reserved.value
         code = new_otp()
         minutes = int(rules.OTP_VALIDITY.total_seconds() // 60)
-        if channel is Channel.EMAIL:
-            message = self._send(
-                Channel.EMAIL,
-                value,
-                "verification_email",
-                t.MAIL_SUBJECT_OTP,
-                t.MAIL_BODY_OTP.format(code=code, minutes=minutes),
-                code,
-                person.nir,
-            )
-        else:
-            message = self._send(
-                Channel.SMS,
-                value,
-                "verification_mobile",
-                "",
-                t.SMS_BODY_OTP.format(code=code, minutes=minutes),
-                code,
-                person.nir,
-            )
+        try:
+            if channel is Channel.EMAIL:
+                message = self._send(
+                    Channel.EMAIL,
+                    value,
+                    "verification_email",
+                    t.MAIL_SUBJECT_OTP,
+                    t.MAIL_BODY_OTP.format(code=code, minutes=minutes),
+                    code,
+                    person.nir,
+                )
+            else:
+                message = self._send(
+                    Channel.SMS,
+                    value,
+                    "verification_mobile",
+                    "",
+                    t.SMS_BODY_OTP.format(code=code, minutes=minutes),
+                    code,
+                    person.nir,
+                )
+        except BaseException:
+            # Not sent: not counted, and the code pending before (if any) is still the one.
+            self.storage.write(lambda conn: _release_code(conn, channel, reserved))
+            raise
         code_hash = self.hasher.otp(person.nir, channel.value, value, code)
         expires_at = now + rules.OTP_VALIDITY
-        resend_at = now + rules.OTP_RESEND_AFTER
+        resend_at = _next_code_at(reserved.after, now, midnight)
 
         def store(conn: sqlite3.Connection) -> None:
             conn.execute(
@@ -1088,11 +1343,17 @@ class SimulatedService:
         code = _field("code", normalize_otp, code)
         now = self.clock.now()
         today = local_date(self.clock)
+        midnight = next_local_midnight(self.clock)
         self.hasher.load_key()  # before the write lock: the key may come from the keyring
         column = "email" if channel is Channel.EMAIL else "mobile"
 
-        def attempt(conn: sqlite3.Connection) -> PersonView | int:
+        def attempt(conn: sqlite3.Connection) -> PersonView | ServiceError:
+            """The person with the new value, or the refusal to raise once the failure it
+            counts is committed."""
             person = _require_person(conn, nir)
+            limits = _otp_limits(conn, person.id, channel, now, today)
+            if limits.locked_until is not None:
+                raise _guessing_lock(limits, channel, now)
             pending = _pending(conn, person.id, channel)
             if pending is None:
                 raise NoPendingCode()
@@ -1110,18 +1371,51 @@ class SimulatedService:
                     "DELETE FROM pending_otp WHERE person_id = ? AND channel = ?",
                     (person.id, channel.value),
                 )
+                if limits.stored:  # the change is done: the next one starts afresh (same day)
+                    _save_limits(
+                        conn,
+                        person.id,
+                        channel,
+                        evolve(
+                            limits,
+                            change_started_at=now,
+                            change_codes=0,
+                            change_failures=0,
+                            last_code_at=None,  # no code on its way any more: no wait
+                        ),
+                    )
                 return _view(conn, _person_by_id(conn, person.id), today)
             conn.execute(
                 "UPDATE pending_otp SET attempts_left = attempts_left - 1 "
                 "WHERE person_id = ? AND channel = ? AND attempts_left > 0",
                 (person.id, channel.value),
             )
-            return pending.attempts_left - 1
+            limits = evolve(
+                limits,
+                change_failures=limits.change_failures + 1,
+                day_failures=limits.day_failures + 1,
+            )
+            if limits.day_failures >= rules.OTP_FAILURES_PER_DAY:
+                # Until midnight, and never only a moment: no fresh guesses at 23:59.
+                limits = evolve(limits, locked_until=max(midnight, now + rules.OTP_CHANGE_LOCK))
+            elif limits.change_failures >= rules.OTP_FAILURES_PER_CHANGE:
+                limits = evolve(limits, locked_until=now + rules.OTP_CHANGE_LOCK)
+            _save_limits(conn, person.id, channel, limits)
+            if limits.locked_until is not None:
+                conn.execute(
+                    "DELETE FROM pending_otp WHERE person_id = ? AND channel = ?",
+                    (person.id, channel.value),
+                )
+                return _guessing_lock(limits, channel, now)
+            return OtpInvalid(pending.attempts_left - 1)
 
         result = self.storage.write(attempt)
-        if isinstance(result, int):
+        if isinstance(result, ContactChangeLocked):
+            log.warning("vérification de coordonnée bloquée (%s)", channel.value)
+            raise result
+        if isinstance(result, ServiceError):
             log.info("code à usage unique erroné")
-            raise OtpInvalid(result)
+            raise result
         log.info("coordonnée vérifiée et enregistrée (%s)", channel.value)
         return result
 
@@ -1413,7 +1707,7 @@ class SimulatedService:
         self.hasher.load_key()  # before the write lock: the key may come from the keyring
 
         def replace(conn: sqlite3.Connection) -> None:
-            for table in ("pending_otp", "throttle", "attachments", "people", "meta"):
+            for table in ("otp_limits", "pending_otp", "throttle", "attachments", "people", "meta"):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             _store(conn, records, password_hashes, self.hasher, now)
             conn.execute("INSERT INTO meta (name, value) VALUES ('seeded', ?)", (instant(now),))
@@ -1585,6 +1879,7 @@ def _store(
             conn.execute("SELECT id FROM people WHERE nir = ?", (record.nir,)).fetchone()["id"]
         )
         conn.execute("DELETE FROM pending_otp WHERE person_id = ?", (ids[record.nir],))
+        conn.execute("DELETE FROM otp_limits WHERE person_id = ?", (ids[record.nir],))
     for record in records:
         holder_id = ids[record.nir]
         conn.execute("DELETE FROM attachments WHERE holder_id = ?", (holder_id,))

@@ -123,6 +123,26 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE people ADD COLUMN receipt_claim VARCHAR(32)",
         "ALTER TABLE people ADD COLUMN receipt_claimed_until VARCHAR(32)",
     ),
+    # 4: what each person used of the bounds on one-time codes, per channel (e-mail, mobile),
+    #    whatever the value typed: codes sent and wrong codes in the current contact change and
+    #    on the day (Europe/Paris), the last code sent, and the lock they led to (rules.py).
+    (
+        """
+        CREATE TABLE otp_limits (
+            person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+            channel VARCHAR(10) NOT NULL,
+            change_started_at VARCHAR(32) NOT NULL,
+            change_codes INTEGER NOT NULL,
+            change_failures INTEGER NOT NULL,
+            last_code_at VARCHAR(32),
+            locked_until VARCHAR(32),
+            day VARCHAR(10) NOT NULL,
+            day_codes INTEGER NOT NULL,
+            day_failures INTEGER NOT NULL,
+            PRIMARY KEY (person_id, channel)
+        )
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -55,3 +55,6 @@ RESENT_TO_EMAIL = (
     "Un nouveau code vous a été envoyé à l'adresse {to}. Le précédent n'est plus valable."
 )
 RESENT_TO_MOBILE = "Un nouveau code vous a été envoyé au {to}. Le précédent n'est plus valable."
+
+# -- beyond the bounds on one-time codes: the change cannot go on for now ------------------------
+BACK_TO_SUMMARY = "Retour à mes coordonnées de contact"

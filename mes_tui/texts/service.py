@@ -79,6 +79,31 @@ OTP_EXPIRED = (
 )
 OTP_NONE_PENDING = "Aucun code n'est en attente. Saisissez à nouveau la coordonnée à vérifier."
 OTP_RESEND_WAIT = "Un code vient d'être envoyé. Vous pourrez en demander un autre dans {wait}."
+# Beyond the bounds on one-time codes (rules.py): why, how long, and what can be done meanwhile.
+# {what}: OTP_WHAT_EMAIL or OTP_WHAT_MOBILE; {medium}: OTP_BY_EMAIL or OTP_BY_SMS; {then}:
+# OTP_THEN_TYPE (a resend refused, the code received still works) or OTP_THEN_CONTINUE.
+OTP_CHANGE_CODES_LOCKED = (
+    "Vous avez déjà demandé {count} codes pour cette modification, le maximum. Par sécurité, "
+    "aucun autre code ne peut être envoyé : réessayez dans {wait}. {then}"
+)
+OTP_DAY_CODES_LOCKED = (
+    "{count} codes vous ont déjà été envoyés {medium} aujourd'hui, le maximum par jour. Par "
+    "sécurité, aucun autre code ne peut être envoyé : réessayez dans {wait}. {then}"
+)
+OTP_CHANGE_FAILURES_LOCKED = (
+    "Trop de codes erronés ({count}). Par sécurité, la modification de {what} est bloquée : "
+    "réessayez dans {wait}. {then}"
+)
+OTP_DAY_FAILURES_LOCKED = (
+    "Trop de codes erronés aujourd'hui ({count}). Par sécurité, la modification de {what} est "
+    "bloquée jusqu'à demain : réessayez dans {wait}. {then}"
+)
+OTP_THEN_TYPE = "Vous pouvez encore saisir le dernier code reçu, tant qu'il est valable."
+OTP_THEN_CONTINUE = "En attendant, vous pouvez continuer sans modifier {what}."
+OTP_WHAT_EMAIL = "votre adresse e-mail"
+OTP_WHAT_MOBILE = "votre numéro de téléphone mobile"
+OTP_BY_EMAIL = "par e-mail"
+OTP_BY_SMS = "par SMS"
 CONTACT_SAME = "Cette coordonnée est déjà celle enregistrée : aucune vérification n'est nécessaire."
 IDENTIFIER_TAKEN = "Cet identifiant est déjà utilisé. Choisissez-en un autre."
 IDENTIFIER_TAKEN_SUGGEST = (
@@ -261,8 +286,8 @@ KEY_EXPOSED = (
 )
 KEY_RESET_DONE = (
     "Nouvelle clé créée ({where}). Les codes provisoires et à usage unique envoyés jusqu'ici ne "
-    "sont plus valables et les blocages en cours sont levés : chaque personne doit demander un "
-    "nouveau code provisoire."
+    "sont plus valables et les blocages en cours (identification, demande de code, connexion) "
+    "sont levés : chaque personne doit demander un nouveau code provisoire."
 )
 
 # The registry file cannot be used ({where}: its path; {reason}: why, in a few words). The same

@@ -388,6 +388,84 @@ async def test_resend_after_the_wait_replaces_the_code(
         assert service.get_person(MARTINE_NIR).email == "nouvelle@exemple.fr"
 
 
+# -- the bounds on one-time codes -------------------------------------------------------------
+async def press_resend(pilot: Pilot[None], clock: FakeClock) -> None:
+    """Ask for a new code once the 30 seconds' wait is over."""
+    clock.advance(seconds=31)
+    pilot.app.screen.query_one("#resend", LinkButton).press()
+    await settle(pilot)
+
+
+async def test_too_many_wrong_codes_lock_the_change_next_to_the_code(
+    app: MesApp, service: MesService, clock: FakeClock
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_contacts(app, service, pilot)
+        contacts = app.screen
+        await submit_new_contact(pilot, "#edit-email", "#email", "nouvelle@exemple.fr")
+        for _ in range(3):
+            await enter_code(pilot, other_code(last_code(service)))
+        await press_resend(pilot, clock)
+        for _ in range(2):
+            await enter_code(pilot, other_code(last_code(service)))
+
+        # Why and how long, next to the code, as identification's lockout says it.
+        assert isinstance(app.screen, OtpScreen)
+        error = field_error(app, "field-code")
+        assert error.startswith("Erreur : Trop de codes erronés (5). Par sécurité, la ")
+        assert "modification de votre adresse e-mail est bloquée : réessayez dans 15 minutes." in (
+            error
+        )
+        assert "continuer sans modifier votre adresse e-mail" in error
+        assert "Trop de codes erronés (5)" in await screen_text(pilot)
+        # Nothing more to type or ask for here: the one way on is back to the summary.
+        assert app.screen.query_one("#code", Input).disabled
+        assert app.screen.query_one("#resend", LinkButton).disabled
+        assert app.screen.query_one("#validate", ActionButton).disabled
+        back = app.screen.query_one("#cancel", ActionButton)
+        assert back.text == "Retour à mes coordonnées de contact"
+        assert app.screen.focused is back
+        await until_pressable(pilot, back)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is contacts
+        assert static_text(app, "#email-value") == MARTINE_EMAIL
+
+        # Another address is no way round the lock, whose wait goes down.
+        clock.advance(minutes=5)
+        await submit_new_contact(pilot, "#edit-email", "#email", "autre@exemple.fr")
+        assert isinstance(app.screen, ContactEditScreen)
+        assert "réessayez dans 10 minutes" in field_error(app, "field-contact")
+        assert app.screen.focused is app.screen.query_one("#cancel", ActionButton)
+        assert service.get_person(MARTINE_NIR).email == MARTINE_EMAIL
+        assert sum(m.purpose == "verification_email" for m in service.outbox()) == 2
+
+
+async def test_a_fourth_code_is_refused_and_the_third_still_works(
+    app: MesApp, service: MesService, clock: FakeClock
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_contacts(app, service, pilot)
+        await submit_new_contact(pilot, "#edit-email", "#email", "nouvelle@exemple.fr")
+        await press_resend(pilot, clock)
+        await press_resend(pilot, clock)
+        third = last_code(service)
+        await press_resend(pilot, clock)
+
+        assert isinstance(app.screen, OtpScreen)
+        error = field_error(app, "field-code")
+        assert error.startswith("Erreur : Vous avez déjà demandé 3 codes pour cette modification")
+        assert "réessayez dans 15 minutes" in error
+        assert "Vous pouvez encore saisir le dernier code reçu" in error
+        assert not static_text(app, "#resend-status")
+        assert app.screen.focused is app.screen.query_one("#code", Input)
+        assert sum(m.purpose == "verification_email" for m in service.outbox()) == 3
+
+        await enter_code(pilot, third)
+        assert isinstance(app.screen, ContactsScreen)
+        assert service.get_person(MARTINE_NIR).email == "nouvelle@exemple.fr"
+
+
 # -- going back -------------------------------------------------------------------------------
 async def test_escape_goes_back_one_level_without_changes(app: MesApp, service: MesService) -> None:
     async with app.run_test(size=SIZE) as pilot:

@@ -243,6 +243,60 @@ def test_changing_the_email_with_a_wrong_code_then_a_new_one(
     assert plain_service.get_person(MARTINE).email == "martine@exemple.fr"
 
 
+def test_too_many_wrong_codes_lock_the_change_then_back_to_the_summary(
+    plain_service: SimulatedService, fake_clock: FakeClock
+) -> None:
+    def wrong_code() -> str:
+        return f"{(int(last_code(plain_service)()) + 1) % 1_000_000:06d}"
+
+    def resend_later() -> str:
+        fake_clock.advance(seconds=31)
+        return "2"
+
+    def later(answer: str) -> Callable[[], str]:
+        def then() -> str:
+            fake_clock.advance(minutes=5)
+            return answer
+
+        return then
+
+    locked = (
+        "Erreur : Trop de codes erronés (5). Par sécurité, la modification de votre adresse "
+        "e-mail est bloquée : réessayez dans {wait}."
+    )
+    t = converse(
+        plain_service,
+        [
+            *identify_martine(),
+            (tdecision.CHOICE_LABEL, "1"),
+            (tdecision.TERMS, "o"),
+            ("1. Modifier l'adresse e-mail", "1"),
+            (tcontacts.EMAIL_EDIT_INTRO, "martine@exemple.fr"),
+            (tcontacts.SENT_TO_EMAIL + "martine@exemple.fr", wrong_code),
+            ("Il vous reste 2 essai(s).", wrong_code),
+            ("Il vous reste 1 essai(s).", wrong_code),
+            (tservice.OTP_NO_ATTEMPTS_LEFT, resend_later),
+            (tcontacts.RESENT_TO_EMAIL.format(to="martine@exemple.fr"), wrong_code),
+            ("Il vous reste 2 essai(s).", wrong_code),
+            # Why and how long, after the code refused; then back to the summary.
+            (locked.format(wait="15 minutes"), later("1")),
+            (tcontacts.EMAIL_EDIT_INTRO, "autre@exemple.fr"),
+            (locked.format(wait="10 minutes"), "3"),
+            (tcred.IDENTIFIER_LABEL, "<"),
+            ("Adresse e-mail : dlfr-cn5-tma-support-cobra@atos.net", "<"),
+            (tdecision.CHOICE_LABEL + "\n", "<"),
+            (tident.CODE_LABEL, "<"),
+            *quit_at_welcome(),
+        ],
+    )
+    assert t.code == 0
+    assert t.out.count("continuer sans modifier votre adresse e-mail.") == 2
+    assert t.out.count(tcontacts.BACK_TO_SUMMARY + ".") == 2
+    assert t.out.count("Message reçu (simulation) — E-mail à martine@exemple.fr") == 2
+    assert "E-mail à autre@exemple.fr" not in t.out
+    assert plain_service.get_person(MARTINE).email == "dlfr-cn5-tma-support-cobra@atos.net"
+
+
 def test_a_taken_identifier_offers_free_ones(plain_service: SimulatedService) -> None:
     plain_service.draw = lambda below: 76  # the random digits after the identifier: 176
     t = converse(

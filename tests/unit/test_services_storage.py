@@ -27,6 +27,7 @@ from mes_tui.services.errors import (
     KeyExposed,
     KeyMissing,
     Locked,
+    OtpInvalid,
     StorageBusy,
 )
 from mes_tui.services.hashing import PasswordHashing
@@ -516,18 +517,30 @@ def test_cheap_argon2_parameters_are_only_for_tests() -> None:
     assert not default.verify("pas un hachage", "Tournesol#2024")
 
 
-def test_an_older_registry_is_migrated_and_keeps_its_data(
-    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from mes_tui.services import storage
+def as_version_1(path: Path) -> None:
+    """Turn a registry into what version 1 of the schema made: without the later tables and
+    columns (whatever each migration after the first added)."""
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("DROP TABLE otp_limits")
+        for column in ("receipt_available", "receipt_claim", "receipt_claimed_until"):
+            conn.execute(f"ALTER TABLE people DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
 
-    every_migration = storage.MIGRATIONS
-    monkeypatch.setattr(storage, "MIGRATIONS", every_migration[:1])
+
+def test_an_older_registry_is_migrated_and_keeps_its_data(data_dir: Path, clock: FakeClock) -> None:
     old = open_service(data_dir, clock=clock)
+    pending = old.start_contact_change(MARTINE, Channel.EMAIL, "martine@exemple.fr").message.code
+    assert pending is not None
+    as_version_1(data_dir / "registry.sqlite3")
     assert old.storage.user_version() == 1
-    monkeypatch.setattr(storage, "MIGRATIONS", every_migration)
     new = open_service(data_dir, clock=clock)
     assert new.storage.user_version() == SCHEMA_VERSION
     assert new.list_registry()[0].provisional_code == MARTINE_CODE
+    # A one-time code sent before the migration can still be typed; a wrong one is counted.
+    with pytest.raises(OtpInvalid) as wrong:
+        new.verify_contact_code(MARTINE, Channel.EMAIL, f"{(int(pending) + 1) % 10**6:06d}")
+    assert wrong.value.attempts_left == 2
+    assert new.verify_contact_code(MARTINE, Channel.EMAIL, pending).email == "martine@exemple.fr"
     new.oppose(MARTINE, expected=Status.EN_ATTENTE)
     assert new.save_receipt(MARTINE).exists()
