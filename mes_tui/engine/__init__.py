@@ -21,6 +21,12 @@ IdentificationFailed          stays on Je m'identifie    one message whatever wa
                                                          provisional code is offered
 Locked (identification,       stays on the form          how long to wait; a new provisional
 new code, sign-in)                                       code is offered on identification
+Slowed (session, address,     stays on the form          how long before the next attempt
+identifier)
+ContactChangeLocked           stays on the code if the   how long; back to the contact
+                              code received still        summary when nothing more can be
+                              counts, else the contact   done there
+                              summary
 AlreadyActive (identify)      stays on Je m'identifie    already active: sign in instead
 CodeRequestFailed,            stays on the new-code      the reason
 NoEmailOnFile,                form
@@ -83,6 +89,10 @@ def refusal(error: ServiceError, step: Step) -> Refused:
         return Refused(error.message, field=error.field)
     if isinstance(error, e.IdentificationFailed):
         return Refused(error.message, offers=(Offer.NEW_CODE, Offer.WELCOME))
+    if isinstance(error, e.ContactChangeLocked):
+        if error.code_usable:  # no more codes sent, but the one received may still be typed
+            return Refused(error.message, field="otp")
+        return Refused(error.message, go=Go(Step.CONTACTS, Branch.ACTIVATION))
     if isinstance(error, e.Locked):
         offers = (Offer.NEW_CODE, Offer.WELCOME) if step is Step.IDENTIFY else (Offer.WELCOME,)
         return Refused(error.message, offers=offers)

@@ -280,6 +280,23 @@ def test_the_table_of_refusals(
     assert outcome.message
 
 
+def test_bounds_on_one_time_codes_keep_the_code_or_lead_back_to_the_summary(
+    journey: Journey, service: SimulatedService, clock: FakeClock
+) -> None:
+    from mes_tui.services import rules
+
+    identified_martine(journey)
+    journey.start_contact_change(Channel.SMS, "0611121314")
+    outcome: Done[object] | Refused = Done(None)
+    for attempt in range(rules.OTP_FAILURES_PER_CHANGE):
+        if attempt == rules.OTP_ATTEMPTS:  # this code has no attempt left: another one
+            clock.advance(seconds=31)
+            assert isinstance(journey.resend_contact_code(Channel.SMS), Done)
+        outcome = journey.verify_contact_code(Channel.SMS, "000000")
+    assert isinstance(outcome, Refused)
+    assert outcome.go == Go(Step.CONTACTS, Branch.ACTIVATION) and "minutes" in outcome.message
+
+
 def test_wipe_forgets_the_person(journey: Journey) -> None:
     identified_martine(journey)
     journey.wipe()
