@@ -27,12 +27,16 @@ import sys
 import textwrap
 import time
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from mes_tui.services import open_service
+from mes_tui.services.clock import FakeClock
+from mes_tui.services.errors import ReceiptBusy
+from mes_tui.services.rules import RECEIPT_CLAIM
 
 pytestmark = pytest.mark.e2e
 
@@ -300,8 +304,12 @@ def test_kill_9_while_a_receipt_is_written_leaves_no_visible_partial_pdf(
     hidden = [p.name for p in folder.iterdir() if p.name.startswith(".")]
     assert len(hidden) <= 1 and all(name.endswith(".part") for name in hidden)
     check_receipts(data_dir, set())
-    # Not lost: a receipt is claimed only once written, so the person can still save it.
+    # Not lost: the save that died held the receipt for a while; once that has passed, the
+    # person can still save it.
     nir = lines[-1].split()[1]  # the person whose receipt was being written
-    saved = open_service(data_dir).save_receipt(nir)
+    with pytest.raises(ReceiptBusy):
+        open_service(data_dir).save_receipt(nir)
+    later = FakeClock(datetime.now(UTC) + RECEIPT_CLAIM + timedelta(seconds=1))
+    saved = open_service(data_dir, clock=later).save_receipt(nir)
     assert saved.parent == folder and saved.exists()
     check_receipts(data_dir, set())
