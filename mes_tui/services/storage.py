@@ -204,7 +204,7 @@ def _refusal(failure: StorageFailed, cause: str, path: Path) -> StorageFailed:
     return failure
 
 
-def file_problem(path: Path, shown: Path | None = None) -> StorageFailed | None:
+def _file_problem(path: Path, shown: Path | None = None) -> StorageFailed | None:
     """The refusal for what ``registry_file.check`` finds wrong with ``path``, or None."""
     problem = registry_file.check(path)
     if problem is None:
@@ -369,7 +369,7 @@ class Storage:
         """
         if not os.path.lexists(self.path) and self._create(create):
             return 0
-        failure = file_problem(self.path, self.shown)
+        failure = _file_problem(self.path, self.shown)
         if failure is not None:
             raise failure
         found = self.read(self._inspect)

@@ -217,8 +217,16 @@ def identify_martine(terminal: Terminal) -> None:
 
 @contextmanager
 def registry_locked(tmp_path: Path) -> Iterator[None]:
-    """Another process holds the registry's write lock: every write of the app waits."""
-    with closing(sqlite3.connect(tmp_path / "data" / "registry.sqlite3", timeout=5)) as conn:
+    """Another process holds the registry's write lock: every write of the app waits. The
+    registry is the app's to make (when the journey starts, in the background): waited for,
+    never made here, where it would be an empty file, which the app refuses."""
+    registry = tmp_path / "data" / "registry.sqlite3"
+    deadline = time.monotonic() + 20
+    while not registry.exists():
+        assert time.monotonic() < deadline, "the app did not make its registry"
+        time.sleep(0.02)
+    uri = f"{registry.as_uri()}?mode=rw"
+    with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
         conn.isolation_level = None
         conn.execute("BEGIN IMMEDIATE")
         try:
