@@ -3,8 +3,9 @@
     .venv/bin/python bench/run_all.py [--quick] [--no-write]
 
 Runs, one after the other: the start-up bench (first paint and peak memory against a bare Textual
-app, in tmux), ``-X importtime`` of the start-up, the screen-change bench (Pilot), the receipt
-bench and the back office under 50 processes. Prints every report, then replaces the part of
+app, in tmux), ``-X importtime`` of the start-up, the screen-change bench (Pilot), the raw
+keyboard input bench (a pseudo-terminal, against a bare Textual app), the receipt bench and the
+back office under 50 processes. Prints every report, then replaces the part of
 BENCHMARKS.md between the ``bench:results`` markers with the new tables (date, machine, load).
 Installs nothing: without tmux the first-paint figures are skipped, without /usr/bin/time the
 peak memory is read from /proc; both are said. ``--quick`` takes fewer samples (a try-out, not
@@ -133,6 +134,7 @@ def render(
     startup_note: str,
     imports: dict[str, Any] | None,
     screens: dict[str, Any] | None,
+    inputs: dict[str, Any] | None,
     receipt: str | None,
     service: dict[str, Any] | None,
     quick: bool,
@@ -179,6 +181,17 @@ def render(
             f"{base['p95']:.0f} ms (bare app, identification-sized screen) | "
             f"{overall['p95']:.0f} ms (p50 {overall['p50']:.0f}) | 30 ms | "
             f"{verdict(overall['p95'] <= 30)} |"
+        )
+    if inputs is not None:
+        fields = inputs["fields"]
+        worst = max(fields, key=lambda name: fields[name]["ratio"])
+        row = fields[worst]
+        kb = inputs["bytes"] / 1024
+        out.append(
+            f"| Raw keyboard input, CPU per {kb:g} KB, worst of {len(fields)} fields ({worst}) | "
+            f"{row['bare_median_s'] * 1000:.0f} ms (bare app, same maximum length) | "
+            f"{row['mes_median_s'] * 1000:.0f} ms (×{row['ratio']:.2f}) | ×1.5 | "
+            f"{verdict(inputs['worst_ratio'] <= inputs['goal_ratio'])} |"
         )
     if receipt is not None:
         median = re.search(r"median ([\d.]+) ms, p95 ([\d.]+) ms", receipt)
@@ -265,6 +278,33 @@ def render(
                 f"{gc_['all']['p95']:.0f} | {gc_['all']['max']:.0f} |"
             )
         out.append("")
+    if inputs is not None:
+        kb = inputs["bytes"] / 1024
+        out += [
+            "### Raw keyboard input",
+            "",
+            f"`bench/input_bench.py --runs {inputs['runs']}`: the real program in a pseudo-"
+            f"terminal of 80×24; each field reached with the keys a person presses, then "
+            f"{kb:g} KB of printable text written at once to the terminal (no bracketed paste, "
+            "no Enter or Tab); CPU time of the process (`/proc/PID/stat`) until it is idle "
+            "again. Right after each field, `bench/bare_input.py` (a bare Textual app, one "
+            "`Input` of the same maximum length) gets the same bytes. Medians, in ms:",
+            "",
+            "| field | maximum | mes-tui | bare Textual | ratio |",
+            "|---|---|---|---|---|",
+        ]
+        rows = list(inputs["fields"].items())
+        if inputs.get("escape_paste"):
+            paste = inputs["escape_paste"]
+            rows.append(
+                (f"code: bracketed paste of {paste['bytes'] / 1024:.0f} KB, ESC every 25", paste)
+            )
+        for name, row in rows:
+            out.append(
+                f"| {name} | {row['max_length']} | {row['mes_median_s'] * 1000:.0f} | "
+                f"{row['bare_median_s'] * 1000:.0f} | ×{row['ratio']:.2f} |"
+            )
+        out.append("")
     if receipt is not None:
         out += ["### Receipt", "", "`bench/receipt_bench.py`:", "", "```", receipt.strip(), "```"]
         out.append("")
@@ -345,6 +385,10 @@ def main() -> int:
         done = run([PY, str(BENCH / "screens_bench.py"), *screens_args, "--json", f"{out}/c"])
         screens = json.loads((out / "c").read_text()) if done.returncode == 0 else None
 
+        input_args = ["--runs", "1" if args.quick else "3", "--json", f"{out}/i"]
+        run([PY, str(BENCH / "input_bench.py"), *input_args])
+        inputs = json.loads((out / "i").read_text()) if (out / "i").exists() else None
+
         done = run([PY, str(BENCH / "receipt_bench.py"), "--count", "10" if args.quick else "50"])
         receipt = done.stdout if done.returncode == 0 else None
 
@@ -359,6 +403,7 @@ def main() -> int:
         startup_note,
         imports,
         screens,
+        inputs,
         receipt,
         service,
         args.quick,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import importlib
 import inspect
 import threading
@@ -19,6 +20,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
@@ -29,6 +31,7 @@ from mes_tui.preferences import Preferences
 from mes_tui.screens.base import StepScreen
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
+from mes_tui.widgets.inputs import FormatInput
 
 if TYPE_CHECKING:
     from mes_tui.engine import Go, Journey, Refused
@@ -63,6 +66,14 @@ _ON_JOURNEY_START = (
     "email_validator",
     "phonenumbers",
 )
+
+
+def _counted(callback: Callable[[], None]) -> Callable[[], None]:
+    """``callback`` as Textual calls it back with its parameters already counted: else it
+    asks ``inspect.signature`` each time (20 µs, five times per key in ``_handled``)."""
+    counted = functools.partial(callback)
+    counted._param_count = 0  # type: ignore[attr-defined] # read by textual._callback
+    return counted
 
 
 BELL_INTERVAL = 0.5
@@ -162,6 +173,12 @@ class MesApp(App[None]):
         self.theme = self.prefs.theme
         if self.prefs.calm:
             self.animation_level = "none"
+
+    def get_driver_class(self) -> type[Driver]:
+        # Textual's, with pastes kept whole and keys handed over by bursts (mes_tui.terminal).
+        from mes_tui.terminal import driver_class
+
+        return driver_class(super().get_driver_class())
 
     # -- the back office, opened on first use -----------------------------------------------
     @property
@@ -502,25 +519,69 @@ class MesApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self._last_activity = time.monotonic()
             self._last_action = self.idle_clock()
-        if isinstance(event, events.Paste):
+        typed = isinstance(event, events.Key | events.Paste) and not event.is_forwarded
+        field: FormatInput | None = None
+        if typed:
+            field = self._typed_into(event)
+            in_place = field is not None and not field.typing_moves_focus
+            await self._let_previous_key_land(unless_into=field if in_place else None)
+            if field is not None and field.refuses_key(getattr(event, "character", "")):
+                # Refused by the field's format (not allowed, or the field is full): the field
+                # has rung the bell and said why, and the key needs no more work. A paste
+                # without brackets (or a key held down) into a full field is thousands of such
+                # keys: each is dropped here, before Textual's bindings, the field's own
+                # handling and the wait for it, which cost several times more. No priority
+                # binding is on a printable key (tested), so none is skipped.
+                return
+        if isinstance(event, events.Paste) and not isinstance(self.focused, FormatInput):
             # A field draws what is pasted into it back to the terminal: without its control
             # characters (ESC, OSC, bidi overrides), which the terminal would obey, not show.
+            # (A FormatInput keeps only what its format allows, and reads no further.)
             event.text = "\n".join(safe.printable(line) for line in event.text.splitlines())
-        typed = isinstance(event, events.Key | events.Paste) and not event.is_forwarded
-        if typed:
-            await self._let_previous_key_land()
         await super().on_event(event)
         if typed:
             target = self.focused or self.screen
-            self._key_landed = asyncio.ensure_future(self._handled(target))
+            if field is not None and target is field and not field.typing_moves_focus:
+                # A character into a field, which moves nothing: the next character for the
+                # same field may follow it into the field's queue at once; any other key
+                # waits for them all (``_let_previous_key_land``).
+                self._typed_ahead = field
+            else:
+                self._key_landed = asyncio.ensure_future(self._handled(target))
 
-    async def _let_previous_key_land(self) -> None:
+    _typed_ahead: FormatInput | None = None
+    """The field the last characters went to, not waited for yet."""
+
+    def _typed_into(self, event: events.Event) -> FormatInput | None:
+        """The focused field, if ``event`` is a character typed into it."""
+        focused = self.focused
+        if (
+            isinstance(event, events.Key)
+            and isinstance(focused, FormatInput)
+            and event.character is not None
+            and event.is_printable
+        ):
+            return focused
+        return None
+
+    async def _let_previous_key_land(self, unless_into: FormatInput | None = None) -> None:
         """Textual routes each key to the widget focused when the key is read, through that
         widget's own queue. Keys read in one burst (typed fast, pasted, or held back by a slow
         link) could overtake one another across a focus change. So a key waits (bounded)
         until the previous one has been handled, with what it made the screen do (``_handled``);
         Tab and Shift+Tab are app bindings, which move the focus before the next key is
-        routed."""
+        routed.
+
+        Characters typed into a field that typing leaves in place (``unless_into``: all but
+        the date boxes) do not wait for one another: they go into the field's queue in order,
+        and the field works through them together, drawn once at the end, as in any Textual
+        app, instead of once per character. The next key of another kind waits for them all."""
+        ahead, self._typed_ahead = self._typed_ahead, None
+        if ahead is not None:
+            if ahead is unless_into:
+                self._typed_ahead = ahead
+                return
+            self._key_landed = asyncio.ensure_future(self._handled(ahead))
         landed = getattr(self, "_key_landed", None)
         if landed is not None and not landed.done():
             with contextlib.suppress(TimeoutError):
@@ -539,7 +600,7 @@ class MesApp(App[None]):
             path.append(node)
         for node in path:  # the target twice: the key, then what it posted
             handled = asyncio.Event()
-            if node.call_later(handled.set):
+            if node.post_message(events.Callback(callback=_counted(handled.set))):
                 await handled.wait()
 
     async def action_next_field(self) -> None:

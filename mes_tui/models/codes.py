@@ -8,11 +8,10 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from mes_tui.formats import OTP_LENGTH, PROVISIONAL_CODE_LENGTH
 from mes_tui.models._errors import reject
 from mes_tui.texts import validation as t
 
-PROVISIONAL_CODE_LENGTH = 12
-OTP_LENGTH = 6
 # Letters and digits that cannot be mistaken for one another when read from a letter.
 _CODE_ALPHABET = "".join(ch for ch in string.ascii_letters + string.digits if ch not in "0O1lI")
 

@@ -10,11 +10,11 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from mes_tui.formats import IDENTIFIER_MAX
 from mes_tui.models._errors import reject
 from mes_tui.texts import validation as t
 
 IDENTIFIER_MIN = 8
-IDENTIFIER_MAX = 100
 _IDENTIFIER_CHARS = re.compile(r"^[0-9a-z._-]+$")
 
 

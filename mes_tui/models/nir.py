@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BeforeValidator
 from stdnum.fr import nir as stdnum_nir
 
+from mes_tui.formats import NIR_LENGTH, NIR_WITHOUT_KEY_LENGTH
 from mes_tui.models._errors import digits_and_letters, reject
 from mes_tui.texts import validation as t
 
@@ -38,13 +39,13 @@ def _check_body(body: str) -> None:
 def normalize_nir(value: object) -> str:
     """Validate a full NIR (15 characters) and return it compact and upper-case."""
     compact = _compact(value)
-    _check_body(compact[:13])
+    _check_body(compact[:NIR_WITHOUT_KEY_LENGTH])
     # The key is 2 ASCII digits: a letter there is a wrong character, not a wrong length.
-    if not all(ch.isascii() and ch.isdigit() for ch in compact[13:]):
+    if not all(ch.isascii() and ch.isdigit() for ch in compact[NIR_WITHOUT_KEY_LENGTH:]):
         reject("nir_chars", t.NIR_CHARS)
-    if len(compact) != 15:
+    if len(compact) != NIR_LENGTH:
         reject("nir_length", t.NIR_LENGTH, count=len(compact))
-    if stdnum_nir.calc_check_digits(compact) != compact[13:]:
+    if stdnum_nir.calc_check_digits(compact) != compact[NIR_WITHOUT_KEY_LENGTH:]:
         reject("nir_key", t.NIR_KEY)
     return compact
 
@@ -53,7 +54,7 @@ def normalize_nir_without_key(value: object) -> str:
     """Validate the 13 characters of a NIR typed without its key."""
     compact = _compact(value)
     _check_body(compact)
-    if len(compact) != 13:
+    if len(compact) != NIR_WITHOUT_KEY_LENGTH:
         reject("nir13_length", t.NIR13_LENGTH, count=len(compact))
     return compact
 

@@ -7,13 +7,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from mes_tui.formats import SERIAL_MAX
 from mes_tui.models._errors import digits_and_letters, reject
 from mes_tui.texts import validation as t
 
 AVEC_PHOTO_PREFIX = "8025000002"
 """Fixed start of the full serial of a card with photo; people type only the last 11 digits."""
 AVEC_PHOTO_TYPED_LENGTH = 11
-SANS_PHOTO_LENGTHS = range(8, 14)
+SANS_PHOTO_LENGTHS = range(8, SERIAL_MAX + 1)
 
 
 class CardType(StrEnum):

@@ -188,11 +188,15 @@ class StepScreen(Screen[None]):
             form_field.set_error(None)
 
     def show_field_errors(self, errors: Iterable[tuple[FormField, str]]) -> None:
-        """Mark each field, list them in the summary and move focus to the first one."""
+        """Mark each field, list them in the summary and move focus to the first one.
+
+        What is shown already stays as it is: the same errors again (Enter pressed twice, or
+        held down, or the line breaks of a paste without brackets) change nothing on screen,
+        so that they cost no restyling and no layout."""
         errors = list(errors)
-        self.clear_errors()
-        for form_field, message in errors:
-            form_field.set_error(message)
+        messages = dict(errors)
+        for form_field in self.query(FormField):
+            form_field.set_error(messages.get(form_field))
         self.summary.show_errors([(f.label, m) for f, m in errors])
         if errors:
             first = errors[0][0]

@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from mes_tui import journey
+from mes_tui import formats, journey
 from mes_tui.models import Channel
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.forms import FieldCheck, show_service_error, validated
@@ -24,7 +24,7 @@ from mes_tui.texts import contacts as t
 from mes_tui.texts import safe
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField, literal
-from mes_tui.widgets.inputs import SecretInput
+from mes_tui.widgets.inputs import FormatInput, SecretInput
 
 if TYPE_CHECKING:
     from typing import Self
@@ -175,11 +175,7 @@ class MobileInput(Horizontal):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.input = Input(
-            id=f"{id}-input" if id else None,
-            max_length=20,
-            restrict=r"[0-9 .+()\-]*",
-        )
+        self.input = FormatInput(field_format=formats.MOBILE, id=f"{id}-input" if id else None)
 
     def compose(self) -> ComposeResult:
         yield Static(Content(t.MOBILE_PREFIX), classes="prefix")
@@ -212,7 +208,7 @@ class ContactEditScreen(StepScreen):
             yield Static(Content(t.EMAIL_EDIT_INTRO), classes="intro")
             yield FormField(
                 t.EMAIL_LABEL,
-                Input(id="email", max_length=254),
+                FormatInput(field_format=formats.EMAIL, id="email"),
                 hint=t.EMAIL_HINT,
                 id="field-contact",
             )
@@ -309,7 +305,7 @@ class OtpScreen(StepScreen):
         yield Static(self._validity(), id="validity")
         yield FormField(
             t.OTP_LABEL,
-            SecretInput(id="code", max_length=7, restrict=r"[0-9 ]*"),
+            SecretInput(field_format=formats.OTP, id="code"),
             hint=t.OTP_HINT,
             extra=[
                 LinkButton(t.RESEND_LINK, id="resend"),

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from mes_tui import journey
+from mes_tui import formats, journey
 from mes_tui.screens.base import PasswordScreen
 from mes_tui.screens.forms import show_service_error
 from mes_tui.texts import credentials as t
@@ -27,7 +27,7 @@ from mes_tui.texts import safe
 from mes_tui.texts import validation as tv
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
-from mes_tui.widgets.inputs import SecretInput
+from mes_tui.widgets.inputs import FormatInput, SecretInput
 from mes_tui.widgets.password import PasswordChecklist
 
 if TYPE_CHECKING:
@@ -97,14 +97,14 @@ class CredentialsScreen(PasswordScreen):
         yield Static(Content(t.INTRO), classes="intro")
         yield FormField(
             t.IDENTIFIER_LABEL,
-            Input(id="identifier", max_length=100),
+            FormatInput(field_format=formats.IDENTIFIER, id="identifier"),
             hint=t.IDENTIFIER_HINT,
             extra=[IdentifierStatus(id="identifier-status")],
             id="field-identifier",
         )
         yield FormField(
             t.PASSWORD_LABEL,
-            SecretInput(id="password", password=True, max_length=128),
+            SecretInput(field_format=formats.PASSWORD, id="password", password=True),
             extra=[
                 LinkButton(t.SHOW_PASSWORD, id="toggle-password"),
                 PasswordChecklist(id="checklist"),
@@ -113,7 +113,7 @@ class CredentialsScreen(PasswordScreen):
         )
         yield FormField(
             t.CONFIRMATION_LABEL,
-            SecretInput(id="confirmation", password=True, max_length=128),
+            SecretInput(field_format=formats.PASSWORD, id="confirmation", password=True),
             hint=t.CONFIRMATION_HINT,
             id="field-confirmation",
         )

@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from mes_tui import journey
+from mes_tui import formats, journey
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.forms import FieldCheck, show_service_error, validated
 from mes_tui.texts import identification as t
@@ -18,7 +18,7 @@ from mes_tui.texts import vitale as tv
 from mes_tui.widgets.card_choice import CardTypeChoice
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField, HelpPanel
-from mes_tui.widgets.inputs import NirInput, SecretInput
+from mes_tui.widgets.inputs import FormatInput, NirInput, SecretInput
 
 
 def serial_hint(card_type: str | None) -> str:
@@ -40,7 +40,7 @@ def card_fields(card_type: str | None) -> ComposeResult:
     yield FormField(tv.LABEL, CardTypeChoice(card_type, id="card"), hint=tv.HINT, id="field-card")
     yield FormField(
         tv.SERIAL_LABEL,
-        Input(id="serial", max_length=40),
+        FormatInput(field_format=formats.SERIAL, id="serial"),
         hint=serial_hint(card_type),
         help_panel=HelpPanel(tv.SERIAL_HELP_TITLE, serial_help(card_type), id="serial-help"),
         id="field-serial",
@@ -76,7 +76,7 @@ class IdentificationScreen(StepScreen):
             yield Static(Content(self._notice), classes="notice", id="notice")
         yield FormField(
             t.CODE_LABEL,
-            SecretInput(id="code", max_length=40),
+            SecretInput(field_format=formats.PROVISIONAL_CODE, id="code"),
             hint=t.CODE_HINT,
             extra=[LinkButton(t.GENERATE_LINK, id="generate")],
             id="field-code",

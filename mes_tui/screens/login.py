@@ -15,13 +15,13 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from mes_tui import journey
+from mes_tui import formats, journey
 from mes_tui.models import PersonView
 from mes_tui.screens.base import PasswordScreen
 from mes_tui.texts import login as t
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
-from mes_tui.widgets.inputs import SecretInput
+from mes_tui.widgets.inputs import FormatInput, SecretInput
 
 
 class LoginScreen(PasswordScreen):
@@ -37,13 +37,13 @@ class LoginScreen(PasswordScreen):
         yield Static(Content(t.INTRO), classes="intro")
         yield FormField(
             t.IDENTIFIER_LABEL,
-            Input(id="identifier", max_length=100),
+            FormatInput(field_format=formats.IDENTIFIER, id="identifier"),
             hint=t.IDENTIFIER_HINT,
             id="field-identifier",
         )
         yield FormField(
             t.PASSWORD_LABEL,
-            SecretInput(id="password", password=True, max_length=128),
+            SecretInput(field_format=formats.PASSWORD, id="password", password=True),
             extra=[LinkButton(t.SHOW_PASSWORD, id="toggle-password")],
             id="field-password",
         )

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from mes_tui import journey
+from mes_tui import formats, journey
 from mes_tui.models import CardType
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.forms import FieldCheck, show_service_error, validated
@@ -40,11 +40,23 @@ class DateBox(GroupedInput):
     """One box of a date. A digit typed into a full box goes on into the next box, so a
     date typed in one go (or arriving in one burst over a slow link) lands whole."""
 
+    typing_moves_focus = True
+
     def __init__(
-        self, size: int, *, placeholder: str, id: str, next_box: DateBox | None = None
+        self,
+        field_format: formats.FieldFormat,
+        *,
+        placeholder: str,
+        id: str,
+        next_box: DateBox | None = None,
     ) -> None:
-        super().__init__(groups=(size,), allowed="0123456789", placeholder=placeholder, id=id)
+        super().__init__(field_format=field_format, placeholder=placeholder, id=id)
         self.next_box = next_box
+
+    def refuses_key(self, character: str) -> bool:
+        if self.next_box is not None and character.isdigit() and character.isascii():
+            return False  # into this box, or on into the next one
+        return super().refuses_key(character)
 
     def replace(self, text: str, start: int, end: int) -> None:
         full = len(self.compact_value()) >= self._limit and start == end
@@ -66,9 +78,9 @@ class BirthDateInput(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        year = DateBox(4, placeholder=t.YEAR, id="birth-year")
-        month = DateBox(2, placeholder=t.MONTH, id="birth-month", next_box=year)
-        yield DateBox(2, placeholder=t.DAY, id="birth-day", next_box=month)
+        year = DateBox(formats.YEAR, placeholder=t.YEAR, id="birth-year")
+        month = DateBox(formats.MONTH, placeholder=t.MONTH, id="birth-month", next_box=year)
+        yield DateBox(formats.DAY, placeholder=t.DAY, id="birth-day", next_box=month)
         yield Static("/")
         yield month
         yield Static("/")

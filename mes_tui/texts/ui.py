@@ -3,6 +3,7 @@
 APP_TITLE = "Mon espace santé"
 STEP = "Étape {n} sur {m} — {title}"
 ERROR_PREFIX = "Erreur : "
+LIMIT_REACHED = "Maximum atteint : {count} caractères ; le reste n'a pas été pris."
 ERROR_SUMMARY_ONE = "Il y a 1 erreur à corriger :"
 ERROR_SUMMARY_MANY = "Il y a {count} erreurs à corriger :"
 HELP_OPEN = "[+]"

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 from mes_tui.widgets.controls import LinkButton
+from mes_tui.widgets.inputs import FormatInput
 
 
 def literal(text: str) -> Content:
@@ -88,12 +89,14 @@ class FormField(Vertical):
     The label is prefixed with ``>`` while the control has focus, and the error line starts
     with "Erreur :" so that neither depends on colour. Label and hint are one widget, and the
     error line is only added the first time there is an error: fewer widgets, a screen that
-    opens sooner.
+    opens sooner. So is the note under the control that says its maximum was reached, while
+    it is (``FormatInput.LimitReached``).
     """
 
     DEFAULT_CSS = """
     FormField { height: auto; margin: 0 0 1 0; }
     FormField > .field-error { display: none; color: $text-error; text-style: bold; }
+    FormField > .field-note { color: $text-warning; }
     FormField.-invalid > .field-error { display: block; }
     FormField.-invalid > Input { border: tall $error; }
     """
@@ -116,6 +119,8 @@ class FormField(Vertical):
         self.help_panel = help_panel
         self._extra = list(extra)
         self.error: str | None = None
+        self.note: str | None = None
+        """What the note under the control says (the maximum reached), or None."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._heading(), classes="field-label")
@@ -151,8 +156,31 @@ class FormField(Vertical):
         self._focused = False
         self._show_heading()
 
+    def on_format_input_limit_reached(self, event: FormatInput.LimitReached) -> None:
+        event.stop()
+        self.set_note(t.LIMIT_REACHED.format(count=event.limit))
+
+    def on_format_input_limit_left(self, event: FormatInput.LimitLeft) -> None:
+        event.stop()
+        self.set_note(None)
+
+    def set_note(self, message: str | None) -> None:
+        """Show ``message`` under the control, not as an error (or take it away: ``None``)."""
+        if message == self.note:
+            return
+        self.note = message
+        line = next(self.query(".field-note").results(Static), None)
+        if line is None:
+            if message is not None:
+                self.mount(Static(Content(message), classes="field-note"), after=self.control)
+            return
+        line.update(Content(message or ""))
+        line.display = message is not None
+
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the control (or clear it with ``None``)."""
+        if message == self.error:
+            return  # as shown: nothing to restyle or lay out
         self.error = message
         self.set_class(message is not None, "-invalid")
         text = Content(f"{t.ERROR_PREFIX}{message}") if message else Content("")
@@ -180,11 +208,8 @@ class ErrorSummary(Static, can_focus=True):
 
     def show_errors(self, errors: list[tuple[str, str]]) -> None:
         """``errors``: (field label, message) pairs; an empty list hides the summary."""
-        if not errors and not self.has_class("-shown"):
-            return  # nothing shown: nothing to lay out again
-        self.set_class(bool(errors), "-shown")
         if not errors:
-            self.update("")
+            self._show(None)
             return
         # Compact on purpose (80x24): the fields are named here, each message stands next
         # to its field.
@@ -194,12 +219,20 @@ class ErrorSummary(Static, can_focus=True):
         else:
             names = " ; ".join(label for label, _ in errors)
             text = f"{t.ERROR_SUMMARY_MANY.format(count=len(errors))} {names}."
-        self.update(Content(text))
+        self._show(text)
 
     def show_message(self, message: str) -> None:
         """A refusal from the service that concerns the whole form."""
-        self.set_class(True, "-shown")
-        self.update(Content(f"{t.ERROR_PREFIX}{message}"))
+        self._show(f"{t.ERROR_PREFIX}{message}")
+
+    _shown: str | None = None
+
+    def _show(self, text: str | None) -> None:
+        if text == self._shown:
+            return  # as shown (or nothing shown): nothing to lay out again
+        self._shown = text
+        self.set_class(text is not None, "-shown")
+        self.update(Content(text or ""))
 
     def clear(self) -> None:
         self.show_errors([])

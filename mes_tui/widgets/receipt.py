@@ -21,10 +21,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from mes_tui import formats
 from mes_tui.texts import opposition as t
 from mes_tui.texts import safe
 from mes_tui.widgets.controls import ActionButton
 from mes_tui.widgets.fields import FormField
+from mes_tui.widgets.inputs import FormatInput
 
 
 class ReceiptState(StrEnum):
@@ -89,8 +91,9 @@ class ReceiptPanel(Vertical):
         with Vertical(id="receipt-form"):
             yield FormField(
                 t.FOLDER_LABEL,
-                # PATH_MAX on Linux: a longer paste is refused, not laid out at every frame.
-                Input(str(self.default_folder), id="folder", max_length=4096),
+                # PATH_MAX on Linux: what is pasted beyond is left out, not laid out at every
+                # frame.
+                FormatInput(str(self.default_folder), field_format=formats.FOLDER, id="folder"),
                 hint=t.FOLDER_HINT,
                 id="field-folder",
             )
