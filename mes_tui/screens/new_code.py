@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from textual import on
@@ -13,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from mes_tui import formats, journey
-from mes_tui.models import CardType
+from mes_tui.engine import CodeRequest
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.forms import FieldCheck, show_service_error, validated
 from mes_tui.screens.identification import card_checks, card_fields, serial_help, serial_hint
@@ -25,15 +23,7 @@ from mes_tui.widgets.controls import ActionButton
 from mes_tui.widgets.fields import FormField, HelpPanel
 from mes_tui.widgets.inputs import GroupedInput, NirInput
 
-
-@dataclass(frozen=True)
-class CodeRequest:
-    """What the person typed to ask for a new code, kept until the code is sent."""
-
-    nir_without_key: str
-    birth_date: date
-    card_type: CardType
-    serial: str
+__all__ = ["CodeDeliveryScreen", "CodeRequest", "NewCodeScreen"]
 
 
 class DateBox(GroupedInput):
