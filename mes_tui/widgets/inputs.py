@@ -90,8 +90,8 @@ class FormatInput(Input):
     and width, and ``Input`` itself asks for a layout when they are ``auto``); the input
     scrolls its own content from it (``max_scroll_x``), which a repaint is enough for."""
 
-    class LimitReached(Message):
-        """Characters were left out because the field is at its maximum."""
+    class _FieldMessage(Message):
+        """A message about one field, which is its ``control``."""
 
         def __init__(self, field: FormatInput) -> None:
             super().__init__()
@@ -100,21 +100,16 @@ class FormatInput(Input):
         @property
         def control(self) -> FormatInput:
             return self.field
+
+    class LimitReached(_FieldMessage):
+        """Characters were left out because the field is at its maximum."""
 
         @property
         def limit(self) -> int:
             return self.field.field_format.limit
 
-    class LimitLeft(Message):
+    class LimitLeft(_FieldMessage):
         """The field, after a ``LimitReached``, is no longer at its maximum."""
-
-        def __init__(self, field: FormatInput) -> None:
-            super().__init__()
-            self.field = field
-
-        @property
-        def control(self) -> FormatInput:
-            return self.field
 
     def __init__(
         self,
