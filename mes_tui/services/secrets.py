@@ -35,16 +35,6 @@ class KeyProvider(Protocol):
         ...
 
 
-class StaticKey:
-    """A fixed key, for tests and tools that bring their own."""
-
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-
-    def key(self) -> bytes:
-        return self._key
-
-
 def _warn_fallback_once(reason: str) -> None:
     global _warned
     with _warned_lock:

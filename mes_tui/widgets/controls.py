@@ -14,7 +14,7 @@ from textual import events
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, RadioButton
+from textual.widgets import Button, Checkbox
 
 
 def follow_cursor(widget: Widget) -> None:
@@ -168,20 +168,6 @@ class Tick(Checkbox):
         mark = "x" if self.value else " "
         pointer = FOCUS_LEFT if self.has_focus else " "
         return Content(f"{pointer}{self.BUTTON_LEFT}{mark}{self.BUTTON_RIGHT}")
-
-    def watch_has_focus(self, has_focus: bool) -> None:
-        super().watch_has_focus(has_focus)
-        self.refresh(layout=True)
-
-
-class Choice(RadioButton):
-    """A radio button that shows ``(•)`` when selected and ``( )`` when not."""
-
-    @property
-    def _button(self) -> Content:
-        mark = "•" if self.value else " "
-        pointer = FOCUS_LEFT if self.has_focus else " "
-        return Content(f"{pointer}({mark})")
 
     def watch_has_focus(self, has_focus: bool) -> None:
         super().watch_has_focus(has_focus)
