@@ -156,6 +156,13 @@ def quit_at_welcome() -> list[tuple[str, Answer]]:
     return [("4. Quitter", "4")]
 
 
+def ways_on(*offers: str) -> str:
+    """The menu after a refusal that keeps the person on the form, as printed: correcting
+    first, then ``offers``."""
+    ways = (tplain.RETRY_ANSWERS, *offers)
+    return "\n".join(f"  {n}. {way}" for n, way in enumerate(ways, start=1))
+
+
 # -- activation -----------------------------------------------------------------------------------
 def test_activation_of_martine_with_a_new_mobile(plain_service: SimulatedService) -> None:
     t = converse(
@@ -275,7 +282,9 @@ def test_too_many_wrong_codes_lock_the_change_then_back_to_the_summary(
             (tcontacts.SENT_TO_EMAIL + "martine@exemple.fr", wrong_code),
             ("Il vous reste 2 essai(s).", wrong_code),
             ("Il vous reste 1 essai(s).", wrong_code),
-            (tservice.OTP_NO_ATTEMPTS_LEFT, resend_later),
+            # Stays on the code (the engine's table): Enter alone opens the other choices.
+            (tservice.OTP_NO_ATTEMPTS_LEFT, ""),
+            ("2. " + tcontacts.RESEND_LINK, resend_later),
             (tcontacts.RESENT_TO_EMAIL.format(to="martine@exemple.fr"), wrong_code),
             ("Il vous reste 2 essai(s).", wrong_code),
             # Why and how long, after the code refused; then back to the summary.
@@ -562,7 +571,8 @@ def test_invalid_answers_are_explained_and_asked_again(plain_service: SimulatedS
         ],
     )
     assert t.code == 0
-    assert t.out.count("Erreur : ") == 7
+    # Seven answers refused, and the identification refused by the back office.
+    assert t.out.count("Erreur : ") == 8
 
 
 def test_question_marks_print_each_fields_help(plain_service: SimulatedService) -> None:
@@ -614,7 +624,7 @@ def test_going_back_one_question_then_out_of_the_step(plain_service: SimulatedSe
     assert t.out.endswith(tplain.GOODBYE + "\n")
 
 
-def test_a_locked_identification_goes_back_to_the_welcome_menu(
+def test_a_locked_identification_stays_on_the_form_with_its_ways_on(
     plain_service: SimulatedService,
 ) -> None:
     t = converse(
@@ -625,10 +635,13 @@ def test_a_locked_identification_goes_back_to_the_welcome_menu(
             (tident.NIR_LABEL, demo_registry.SOPHIE),
             (tvitale.LABEL, "1"),
             (tvitale.SERIAL_LABEL, "01357924680"),
-            ("Par sécurité, l'identification est bloquée", "4"),
+            ("Erreur : Trop de tentatives infructueuses. Par sécurité", "3"),
+            *quit_at_welcome(),
         ],
     )
-    assert tplain.BACK_TO_WELCOME in t
+    menu = t.out.split("l'identification est bloquée")[1]
+    assert ways_on(tident.GENERATE_LINK, tplain.TO_WELCOME) in menu
+    assert tplain.BACK_TO_WELCOME in menu
     assert t.code == 0
 
 
@@ -763,7 +776,11 @@ def test_an_unexpected_service_failure_is_a_refusal(
     monkeypatch.setattr(plain_service, "identify", fail)
     t = converse(
         plain_service,
-        [*identify_martine(), ("Une erreur inattendue s'est produite.", "3")],
+        [
+            *identify_martine(),
+            ("Erreur : Une erreur inattendue s'est produite.", "2"),
+            (tplain.BACK_TO_WELCOME, "4"),
+        ],
     )
     assert t.code == 0
     assert "disk on fire" not in t.out + t.err
