@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from mes_tui.models import Status
 from mes_tui.plain import run_plain
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService
 from mes_tui.services import demo as demo_registry
 from mes_tui.services.clock import FakeClock
-from mes_tui.services.hashing import PasswordHashing
 from mes_tui.texts import contacts as tcontacts
 from mes_tui.texts import credentials as tcred
 from mes_tui.texts import decision as tdecision
@@ -116,31 +113,6 @@ def last_code(service: SimulatedService) -> Callable[[], str]:
     return read
 
 
-# -- fixtures -------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def registry_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory filled once with the demo registry, copied for each test."""
-    template = tmp_path_factory.mktemp("plain-template") / "data"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MES_TUI_KEYRING", "off")
-        open_service(template, clock=FakeClock())
-    return template
-
-
-@pytest.fixture
-def fake_clock() -> FakeClock:
-    """28/09/2021, the date of the seed's receipt."""
-    return FakeClock(datetime(2021, 9, 28, 10, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def plain_service(
-    data_dir: Path, fake_clock: FakeClock, registry_template: Path
-) -> SimulatedService:
-    shutil.copytree(registry_template, data_dir)
-    return open_service(data_dir, clock=fake_clock, password_hashing=PasswordHashing.fast())
-
-
 # -- pieces of scripts ----------------------------------------------------------------------------
 def identify_martine(code: Answer = MARTINE_CODE) -> list[tuple[str, Answer]]:
     return [
@@ -149,6 +121,17 @@ def identify_martine(code: Answer = MARTINE_CODE) -> list[tuple[str, Answer]]:
         (tident.NIR_LABEL, MARTINE_NIR_TYPED),
         (tvitale.LABEL, "1"),
         (tvitale.SERIAL_HINT_SANS_PHOTO, MARTINE_SERIAL),
+    ]
+
+
+def identify_sophie() -> list[tuple[str, Answer]]:
+    """Sophie Roux, whose identification is locked."""
+    return [
+        ("Que voulez-vous faire ?", "1"),
+        (tident.CODE_LABEL, "Sr3mV7bXq9Lk"),
+        (tident.NIR_LABEL, demo_registry.SOPHIE),
+        (tvitale.LABEL, "1"),
+        (tvitale.SERIAL_LABEL, "01357924680"),
     ]
 
 
@@ -630,11 +613,7 @@ def test_a_locked_identification_stays_on_the_form_with_its_ways_on(
     t = converse(
         plain_service,
         [
-            ("Que voulez-vous faire ?", "1"),
-            (tident.CODE_LABEL, "Sr3mV7bXq9Lk"),
-            (tident.NIR_LABEL, demo_registry.SOPHIE),
-            (tvitale.LABEL, "1"),
-            (tvitale.SERIAL_LABEL, "01357924680"),
+            *identify_sophie(),
             ("Erreur : Trop de tentatives infructueuses. Par sécurité", "3"),
             *quit_at_welcome(),
         ],
