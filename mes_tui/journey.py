@@ -106,6 +106,9 @@ class Session:
     """A confirmation to show on the next screen (e.g. "code sent")."""
     messages: list[OutboxMessage] = field(default_factory=list)
     """Simulated deliveries made for this person, newest last."""
+    came_from: Step | None = None
+    """The step a new-code request was asked from (the identification), where going back out
+    of it returns; None when it was asked from the welcome page."""
 
     def wipe(self) -> None:
         """Forget everything about the person."""

@@ -335,3 +335,58 @@ class Journey:
         if isinstance(decision, Refused):
             return Refused(decision.message, field=decision.field)  # stays on the profile
         return Done(decision)
+
+    # -- ways on that ask nothing of the back office -------------------------------------------
+    def to_welcome(self) -> Go:
+        """Back to the welcome page, for this person or the next: nothing of them is kept."""
+        self.wipe()
+        return Go(Step.WELCOME, Branch.ACTIVATION, fresh=True)
+
+    def to_login(self) -> Go:
+        """From the welcome page: Me connecter."""
+        self.session.branch = Branch.ACTIVATION
+        return Go(Step.LOGIN, Branch.ACTIVATION)
+
+    def to_home(self) -> Go:
+        """Once activated: the home page of the account."""
+        return Go(Step.HOME, Branch.ACTIVATION, fresh=True)
+
+    def take(self, offer: Offer, step: Step) -> Go:
+        """Where a way on that a refusal on ``step`` offered (``Refused.offers``) leads; a
+        new-code request asked from ``step`` goes back there (``back``)."""
+        if offer is Offer.NEW_CODE:
+            self.session.branch = Branch.NEW_CODE
+            self.session.came_from = step
+            return Go(Step.NEW_CODE, Branch.NEW_CODE)
+        return self.to_welcome()
+
+    def back(self, step: Step) -> Go:
+        """Where going back out of ``step`` leads: the step before it on the person's branch
+        (``journey.ORDER``), the step a new-code request was asked from, else the welcome page.
+        Back on the identification, the person is identified again from nothing."""
+        from mes_tui import journey
+
+        branch = self.session.branch
+        before = journey.previous_step(step, branch) if step in journey.ORDER[branch] else None
+        if before is None and step is Step.NEW_CODE:
+            before, branch = self.session.came_from, Branch.ACTIVATION
+        if before is None:
+            return self.to_welcome()
+        if before is Step.IDENTIFY:
+            self.session.person = None
+        self.session.branch = branch
+        return Go(before, branch)
+
+    def chosen_decision(self) -> Branch | None:
+        """What the decision step shows as chosen when the person comes back to it: the
+        opposition, the activation once its conditions were accepted, else nothing."""
+        if self.session.branch is Branch.OPPOSITION:
+            return Branch.OPPOSITION
+        if self.session.branch is Branch.ACTIVATION and self.session.accepted_terms:
+            return Branch.ACTIVATION
+        return None
+
+    # -- the receipt's folder ---------------------------------------------------------------
+    def receipts_dir(self) -> Path:
+        """Where receipts go unless the person chooses another folder."""
+        return self.service.default_receipts_dir()

@@ -1,6 +1,6 @@
 """The line-by-line front end for screen readers and braille displays (``mes-tui --plain``).
 
-The same journeys, texts, validators and service as the full-screen app, asked one question at
+The same journey engine, texts and validators as the full-screen app, asked one question at
 a time on standard input and output: numbered choices, ``?`` for help, ``<`` to go back, no
 colour, no cursor movement, every line flushed. Neither Textual nor Rich is imported here.
 """

@@ -19,12 +19,6 @@ _DRAWING = range(0x2500, 0x25A0)
 _LINK_MARKS = "✎↓←→ "
 
 
-def certified_name(profile: ProfileView) -> str:
-    """``Vincent CAPANELLI``: first names as recorded, the last name in capitals (as in the
-    certification of the full-screen profile page)."""
-    return safe.printable(f"{profile.first_name} {profile.last_name.upper()}")
-
-
 def profile_line(profile: ProfileView) -> str:
     """``Vincent Capanelli (enfant mineur) : En attente de décision``."""
     return t.PROFILE_LINE.format(

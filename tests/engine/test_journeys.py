@@ -301,3 +301,44 @@ def test_wipe_forgets_the_person(journey: Journey) -> None:
     identified_martine(journey)
     journey.wipe()
     assert journey.session.person is None and journey.code_request is None
+
+
+# -- ways on that ask nothing of the back office -----------------------------------------------
+def test_going_back_follows_the_branch_then_the_welcome_page(journey: Journey) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.OPPOSITION, accepted_terms=False)
+    assert journey.back(Step.OPPOSE_CONFIRM) == Go(Step.DECISION, Branch.OPPOSITION)
+    assert journey.chosen_decision() is Branch.OPPOSITION
+    assert journey.back(Step.DECISION) == Go(Step.IDENTIFY, Branch.OPPOSITION)
+    assert journey.session.person is None  # identified again, from nothing
+    assert journey.back(Step.IDENTIFY) == Go(Step.WELCOME, Branch.ACTIVATION, fresh=True)
+    assert journey.back(Step.LOGIN).step is Step.WELCOME
+
+
+def test_a_new_code_asked_from_the_identification_goes_back_there(journey: Journey) -> None:
+    refused = journey.identify("AAAAAAAAAAAA", MARTINE, SANS, MARTINE_SERIAL)
+    assert isinstance(refused, Refused) and Offer.NEW_CODE in refused.offers
+    assert journey.take(Offer.NEW_CODE, Step.IDENTIFY) == Go(Step.NEW_CODE, Branch.NEW_CODE)
+    assert journey.back(Step.CODE_DELIVERY) == Go(Step.NEW_CODE, Branch.NEW_CODE)
+    assert journey.back(Step.NEW_CODE) == Go(Step.IDENTIFY, Branch.ACTIVATION)
+    journey.wipe()
+    journey.start(Branch.NEW_CODE)  # from the welcome page: back there
+    assert journey.back(Step.NEW_CODE).step is Step.WELCOME
+
+
+def test_the_welcome_page_forgets_the_person(journey: Journey) -> None:
+    identified_martine(journey)
+    assert journey.take(Offer.WELCOME, Step.DECISION) == Go(
+        Step.WELCOME, Branch.ACTIVATION, fresh=True
+    )
+    assert journey.session.person is None
+    assert journey.to_login() == Go(Step.LOGIN, Branch.ACTIVATION)
+
+
+def test_the_decision_shown_when_coming_back(journey: Journey) -> None:
+    identified_martine(journey)
+    assert journey.chosen_decision() is None
+    journey.decide(Branch.ACTIVATION, accepted_terms=False)
+    assert journey.chosen_decision() is None  # the conditions were not accepted
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    assert journey.chosen_decision() is Branch.ACTIVATION

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mes_tui.app import MesApp
-from mes_tui.services import open_service
+from mes_tui.services import SimulatedService, open_service
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.hashing import PasswordHashing
 
@@ -49,3 +49,29 @@ def service(data_dir: Path, clock: FakeClock, demo_template: Path):  # type: ign
 @pytest.fixture
 def app(service) -> MesApp:  # type: ignore[no-untyped-def]
     return MesApp(service=service, show_messages=True)
+
+
+# -- the plain mode ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def registry_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """For the plain mode: a data directory filled once with the demo registry, copied for
+    each test."""
+    template = tmp_path_factory.mktemp("plain-template") / "data"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MES_TUI_KEYRING", "off")
+        open_service(template, clock=FakeClock())
+    return template
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    """28/09/2021, the date of the seed's receipt."""
+    return FakeClock(datetime(2021, 9, 28, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def plain_service(
+    data_dir: Path, fake_clock: FakeClock, registry_template: Path
+) -> SimulatedService:
+    shutil.copytree(registry_template, data_dir)
+    return open_service(data_dir, clock=fake_clock, password_hashing=PasswordHashing.fast())

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from mes_tui.models import Status
 from mes_tui.plain import run_plain
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService
 from mes_tui.services import demo as demo_registry
 from mes_tui.services.clock import FakeClock
-from mes_tui.services.hashing import PasswordHashing
 from mes_tui.texts import contacts as tcontacts
 from mes_tui.texts import credentials as tcred
 from mes_tui.texts import decision as tdecision
@@ -116,31 +113,6 @@ def last_code(service: SimulatedService) -> Callable[[], str]:
     return read
 
 
-# -- fixtures -------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def registry_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory filled once with the demo registry, copied for each test."""
-    template = tmp_path_factory.mktemp("plain-template") / "data"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MES_TUI_KEYRING", "off")
-        open_service(template, clock=FakeClock())
-    return template
-
-
-@pytest.fixture
-def fake_clock() -> FakeClock:
-    """28/09/2021, the date of the seed's receipt."""
-    return FakeClock(datetime(2021, 9, 28, 10, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def plain_service(
-    data_dir: Path, fake_clock: FakeClock, registry_template: Path
-) -> SimulatedService:
-    shutil.copytree(registry_template, data_dir)
-    return open_service(data_dir, clock=fake_clock, password_hashing=PasswordHashing.fast())
-
-
 # -- pieces of scripts ----------------------------------------------------------------------------
 def identify_martine(code: Answer = MARTINE_CODE) -> list[tuple[str, Answer]]:
     return [
@@ -152,8 +124,26 @@ def identify_martine(code: Answer = MARTINE_CODE) -> list[tuple[str, Answer]]:
     ]
 
 
+def identify_sophie() -> list[tuple[str, Answer]]:
+    """Sophie Roux, whose identification is locked."""
+    return [
+        ("Que voulez-vous faire ?", "1"),
+        (tident.CODE_LABEL, "Sr3mV7bXq9Lk"),
+        (tident.NIR_LABEL, demo_registry.SOPHIE),
+        (tvitale.LABEL, "1"),
+        (tvitale.SERIAL_LABEL, "01357924680"),
+    ]
+
+
 def quit_at_welcome() -> list[tuple[str, Answer]]:
     return [("4. Quitter", "4")]
+
+
+def ways_on(*offers: str) -> str:
+    """The menu after a refusal that keeps the person on the form, as printed: correcting
+    first, then ``offers``."""
+    ways = (tplain.RETRY_ANSWERS, *offers)
+    return "\n".join(f"  {n}. {way}" for n, way in enumerate(ways, start=1))
 
 
 # -- activation -----------------------------------------------------------------------------------
@@ -275,7 +265,9 @@ def test_too_many_wrong_codes_lock_the_change_then_back_to_the_summary(
             (tcontacts.SENT_TO_EMAIL + "martine@exemple.fr", wrong_code),
             ("Il vous reste 2 essai(s).", wrong_code),
             ("Il vous reste 1 essai(s).", wrong_code),
-            (tservice.OTP_NO_ATTEMPTS_LEFT, resend_later),
+            # Stays on the code (the engine's table): Enter alone opens the other choices.
+            (tservice.OTP_NO_ATTEMPTS_LEFT, ""),
+            ("2. " + tcontacts.RESEND_LINK, resend_later),
             (tcontacts.RESENT_TO_EMAIL.format(to="martine@exemple.fr"), wrong_code),
             ("Il vous reste 2 essai(s).", wrong_code),
             # Why and how long, after the code refused; then back to the summary.
@@ -562,7 +554,8 @@ def test_invalid_answers_are_explained_and_asked_again(plain_service: SimulatedS
         ],
     )
     assert t.code == 0
-    assert t.out.count("Erreur : ") == 7
+    # Seven answers refused, and the identification refused by the back office.
+    assert t.out.count("Erreur : ") == 8
 
 
 def test_question_marks_print_each_fields_help(plain_service: SimulatedService) -> None:
@@ -614,21 +607,20 @@ def test_going_back_one_question_then_out_of_the_step(plain_service: SimulatedSe
     assert t.out.endswith(tplain.GOODBYE + "\n")
 
 
-def test_a_locked_identification_goes_back_to_the_welcome_menu(
+def test_a_locked_identification_stays_on_the_form_with_its_ways_on(
     plain_service: SimulatedService,
 ) -> None:
     t = converse(
         plain_service,
         [
-            ("Que voulez-vous faire ?", "1"),
-            (tident.CODE_LABEL, "Sr3mV7bXq9Lk"),
-            (tident.NIR_LABEL, demo_registry.SOPHIE),
-            (tvitale.LABEL, "1"),
-            (tvitale.SERIAL_LABEL, "01357924680"),
-            ("Par sécurité, l'identification est bloquée", "4"),
+            *identify_sophie(),
+            ("Erreur : Trop de tentatives infructueuses. Par sécurité", "3"),
+            *quit_at_welcome(),
         ],
     )
-    assert tplain.BACK_TO_WELCOME in t
+    menu = t.out.split("l'identification est bloquée")[1]
+    assert ways_on(tident.GENERATE_LINK, tplain.TO_WELCOME) in menu
+    assert tplain.BACK_TO_WELCOME in menu
     assert t.code == 0
 
 
@@ -763,7 +755,11 @@ def test_an_unexpected_service_failure_is_a_refusal(
     monkeypatch.setattr(plain_service, "identify", fail)
     t = converse(
         plain_service,
-        [*identify_martine(), ("Une erreur inattendue s'est produite.", "3")],
+        [
+            *identify_martine(),
+            ("Erreur : Une erreur inattendue s'est produite.", "2"),
+            (tplain.BACK_TO_WELCOME, "4"),
+        ],
     )
     assert t.code == 0
     assert "disk on fire" not in t.out + t.err

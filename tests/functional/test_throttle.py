@@ -48,7 +48,7 @@ from tests.functional.journey_helpers import (
     wait_for,
     wait_for_screen,
 )
-from tests.functional.test_plain import Answer, converse
+from tests.functional.test_plain import Answer, converse, ways_on
 from tests.throttling import (
     STRANGER_SERIAL,
     fail,
@@ -290,7 +290,7 @@ def test_plain_identification_waits_then_lets_the_right_code_through(
     assert t.out.count(tplain.RETRY_ANSWERS) == 2  # the same choices as after any failure
 
 
-def test_plain_identification_locked_goes_back_to_the_welcome_menu(
+def test_plain_identification_locked_stays_with_its_ways_on(
     service: SimulatedService, clock: FakeClock
 ) -> None:
     locked_identification(service, clock)
@@ -299,10 +299,14 @@ def test_plain_identification_locked_goes_back_to_the_welcome_menu(
         [
             ("Que voulez-vous faire ?", "1"),
             *identification(MARTINE_NIR, MARTINE_SERIAL),
-            (ts.IDENTIFICATION_SESSION_LOCKED.format(wait="15 minutes"), "4"),
+            ("Erreur : " + ts.IDENTIFICATION_SESSION_LOCKED.format(wait="15 minutes"), "1"),
+            *identification(MARTINE_NIR, MARTINE_SERIAL),
+            # Still locked, whatever is typed: the same message and the same ways on.
+            ("Erreur : " + ts.IDENTIFICATION_SESSION_LOCKED.format(wait="15 minutes"), "3"),
+            (tplain.BACK_TO_WELCOME, "4"),
         ],
     )
-    assert tplain.BACK_TO_WELCOME in t
+    assert t.out.count(ways_on(tident.GENERATE_LINK, tplain.TO_WELCOME)) == 2
     assert t.code == 0
 
 
@@ -337,11 +341,13 @@ def test_plain_new_code_requests_wait_then_lock(
             (tnew.BIRTH_LABEL, ""),
             (tvitale.LABEL, ""),
             (tvitale.SERIAL_LABEL, ""),
-            (ts.CODE_REQUEST_SESSION_LOCKED.format(wait="15 minutes"), "4"),
+            ("Erreur : " + ts.CODE_REQUEST_SESSION_LOCKED.format(wait="15 minutes"), "2"),
+            (tplain.BACK_TO_WELCOME, "4"),
         ],
     )
-    assert t.out.count(tplain.RETRY_ANSWERS) == 2
-    assert tplain.BACK_TO_WELCOME in t
+    assert t.out.count(tplain.RETRY_ANSWERS) == 3  # after each failure, and the lockout
+    locked = ts.CODE_REQUEST_SESSION_LOCKED.format(wait="15 minutes")
+    assert ways_on(tplain.TO_WELCOME) in t.out.split(locked)[-1]
 
 
 def test_plain_sign_in_waits_then_locks(service: SimulatedService, clock: FakeClock) -> None:
@@ -362,10 +368,13 @@ def test_plain_sign_in_waits_then_locks(service: SimulatedService, clock: FakeCl
             (tlogin.PASSWORD_LABEL, d.DEMO_PASSWORD),
             (ts.LOGIN_WAIT.format(wait="5 secondes"), lock_meanwhile),
             (tlogin.PASSWORD_LABEL, d.DEMO_PASSWORD),
-            (ts.LOGIN_LOCKED.format(wait="15 minutes"), "4"),
+            ("Erreur : " + ts.LOGIN_LOCKED.format(wait="15 minutes"), "2"),
+            (tplain.BACK_TO_WELCOME, "4"),
         ],
     )
-    assert tplain.BACK_TO_WELCOME in t
+    # A failure or a wait asks again at once; the lockout offers the welcome page too.
+    assert t.out.count(tplain.RETRY_ANSWERS) == 1
+    assert ways_on(tplain.TO_WELCOME) in t.out
 
 
 def credentials_of_martine() -> list[tuple[str, Answer]]:
@@ -395,7 +404,7 @@ def test_plain_checks_used_up_are_told_and_validating_still_works(
     assert service.get_person(MARTINE_NIR).identifier == "martine.leguellec"
 
 
-def test_plain_too_many_identifiers_tried_go_back_to_the_welcome_menu(
+def test_plain_too_many_identifiers_tried_lock_the_activation(
     service: SimulatedService,
 ) -> None:
     def used_up() -> str:
@@ -410,8 +419,9 @@ def test_plain_too_many_identifiers_tried_go_back_to_the_welcome_menu(
             # Ten checks and five taken answers: three hours before checks are answered again.
             (ts.IDENTIFIER_CHECKS_PAUSED.format(count=10, wait="3 heures"), PASSWORD),
             (tcred.CONFIRMATION_LABEL, PASSWORD),
-            (ts.IDENTIFIER_ANSWERS_LOCKED.format(count=15, wait="30 minutes"), "4"),
+            ("Erreur : " + ts.IDENTIFIER_ANSWERS_LOCKED.format(count=15, wait="30 minutes"), "2"),
+            (tplain.BACK_TO_WELCOME, "4"),
         ],
     )
-    assert tplain.BACK_TO_WELCOME in t
+    assert ways_on(tplain.TO_WELCOME) in t.out
     assert service.get_person(MARTINE_NIR).identifier is None
