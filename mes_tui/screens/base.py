@@ -275,15 +275,15 @@ class StepScreen(Screen[None]):
             try:
                 result = call(app.service)
             except ServiceError as error:
-                app.call_from_thread(self._finish, on_refused or self._default_refusal, error)
+                app.call_from_worker(self._finish, on_refused or self._default_refusal, error)
             except Exception as error:
                 # The type only: values in a traceback could carry a NIR or a code.
                 logging.getLogger("mes_tui").error(
                     "unexpected error in a service call: %s", type(error).__name__
                 )
-                app.call_from_thread(self._finish, self.show_refusal, t.UNEXPECTED_ERROR)
+                app.call_from_worker(self._finish, self.show_refusal, t.UNEXPECTED_ERROR)
             else:
-                app.call_from_thread(self._finish, on_done, result)
+                app.call_from_worker(self._finish, on_done, result)
 
         self.run_worker(work, thread=True, exclusive=True, group="service", exit_on_error=False)
 
