@@ -35,6 +35,7 @@ from mes_tui.widgets.inputs import FormatInput
 
 if TYPE_CHECKING:
     from mes_tui.engine import Go, Journey, Refused
+    from mes_tui.host import Host
     from mes_tui.lifeline import Lifeline
     from mes_tui.services.api import MesService, OutboxMessage
 
@@ -805,3 +806,8 @@ class MesApp(App[None]):
                 self.exit()
 
         self.push_screen(ConfirmScreen(t.QUIT_CONFIRM_TITLE, t.QUIT_CONFIRM_BODY), answered)
+
+
+if TYPE_CHECKING:
+    # What the screens expect of the app that shows them: checked here, by mypy.
+    _host: type[Host] = MesApp

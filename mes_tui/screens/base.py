@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -23,8 +23,8 @@ from mes_tui.widgets.fields import ErrorSummary, FormField, StepHeader
 from mes_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from mes_tui.app import MesApp
     from mes_tui.engine import Journey, Outcome, Refused
+    from mes_tui.host import Host
     from mes_tui.services.api import MesService
 
 T = TypeVar("T")
@@ -78,11 +78,9 @@ class StepScreen(Screen[None]):
     """
 
     @property
-    def mes_app(self) -> MesApp:
-        from mes_tui.app import MesApp
-
-        assert isinstance(self.app, MesApp)
-        return self.app
+    def mes_app(self) -> Host:
+        """The app showing this screen, as screens see it (``mes_tui.host``)."""
+        return cast("Host", self.app)
 
     @property
     def session(self) -> journey.Session:
