@@ -58,7 +58,7 @@ class StepScreen(Screen[None]):
     ]
     AHEAD: ClassVar[tuple[tuple[journey.Step, journey.Branch], ...]] = ()
     """The steps this one may lead to, each on its branch: built ahead, while the person reads
-    or types here (``MesApp.build_ahead``), so that the next screen shows without waiting."""
+    or types here (``mes_tui.navigation``), so that the next screen shows without waiting."""
 
     branch: journey.Branch | None = None
     """The journey the screen belongs to: given when it is built ahead, else the session's."""
