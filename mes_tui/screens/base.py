@@ -209,6 +209,13 @@ class StepScreen(Screen[None]):
             # next layout, and the whole field (label, control, error) must then be in view.
             self.call_after_refresh(self.call_after_refresh, self._show_field, first)
 
+    def form_field(self, name: str) -> FormField | None:
+        """The form field whose control has id ``name`` (refusals name fields so)."""
+        for form_field in self.query(FormField):
+            if form_field.control.id == name:
+                return form_field
+        return None
+
     def _show_field(self, form_field: FormField) -> None:
         error = form_field.query(".field-error")
         target = error.first() if error else form_field
@@ -328,9 +335,7 @@ class StepScreen(Screen[None]):
     def show_refused(self, refused: Refused) -> None:
         """A refusal on this screen: next to the field it names if the screen has it, else
         at the top."""
-        from mes_tui.screens.forms import field_for
-
-        form_field = field_for(self, refused.field) if refused.field else None
+        form_field = self.form_field(refused.field) if refused.field else None
         if form_field is not None:
             self.show_field_errors([(form_field, refused.message)])
         else:
