@@ -1,17 +1,16 @@
-"""The full-screen application: theme, global keys, navigation between steps, and the
-session of the person being served."""
+"""The full-screen application: theme, global keys and lifecycle, composed of parts that
+each have a module of their own: navigation and the screens built ahead (``navigation``), the
+order of keys (``key_order``), the idle wipe (``idle_wipe``), the terminal cursor (``cursor``),
+the work done while the person reads (``spare_time``), and the guard that keeps what they
+scheduled from running as the app closes (``shutdown``). Screens see the app through
+``mes_tui.host.Host`` only."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
-import functools
-import importlib
-import inspect
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -19,62 +18,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.driver import Driver
-from textual.geometry import Offset
 from textual.screen import Screen
-from textual.widget import AwaitMount, Widget
 from textual.widgets import Input
 
 from mes_tui import journey, memory
+from mes_tui.cursor import CursorSync
+from mes_tui.idle_wipe import IdleWipe
+from mes_tui.key_order import KeyOrder
+from mes_tui.navigation import Navigator
 from mes_tui.preferences import Preferences
 from mes_tui.screens.base import StepScreen
+from mes_tui.shutdown import ShutdownGuard
+from mes_tui.spare_time import ON_JOURNEY_START, SpareTime
 from mes_tui.texts import safe
 from mes_tui.texts import ui as t
-from mes_tui.widgets.inputs import FormatInput
 
 if TYPE_CHECKING:
     from mes_tui.engine import Go, Journey, Refused
+    from mes_tui.host import Host
     from mes_tui.lifeline import Lifeline
     from mes_tui.services.api import MesService, OutboxMessage
-
-# Screens are imported when first shown, so the first paint only pays for the welcome screen.
-_SCREENS: dict[journey.Step, str] = {
-    journey.Step.IDENTIFY: "mes_tui.screens.identification:IdentificationScreen",
-    journey.Step.NEW_CODE: "mes_tui.screens.new_code:NewCodeScreen",
-    journey.Step.CODE_DELIVERY: "mes_tui.screens.new_code:CodeDeliveryScreen",
-    journey.Step.DECISION: "mes_tui.screens.decision:DecisionScreen",
-    journey.Step.CONTACTS: "mes_tui.screens.contacts:ContactsScreen",
-    journey.Step.CREDENTIALS: "mes_tui.screens.credentials:CredentialsScreen",
-    journey.Step.ACTIVATED: "mes_tui.screens.activated:ActivatedScreen",
-    journey.Step.HOME: "mes_tui.screens.home:HomeScreen",
-    journey.Step.OPPOSE_CONFIRM: "mes_tui.screens.opposition:OpposeConfirmScreen",
-    journey.Step.OPPOSED: "mes_tui.screens.opposition:OpposedScreen",
-    journey.Step.LOGIN: "mes_tui.screens.login:LoginScreen",
-}
-# Loaded in a background thread once the welcome screen is painted, so that its first Enter
-# does not wait for them: the screens "Commencer" leads to. Neither pulls pydantic or the back
-# office in, so the welcome screen stays about as small in memory as a bare Textual app.
-_AFTER_FIRST_PAINT = ("mes_tui.screens.identification", "mes_tui.screens.decision")
-# Loaded, and the back office opened, in a background thread when a journey starts, while the
-# person fills its first form: what the form's checks, its submit and the next steps need
-# (e-mail and mobile checks run on the event loop: their libraries too, light once pydantic is
-# in; fpdf, 30 MiB, stays for the first receipt).
-_ON_JOURNEY_START = (
-    "mes_tui.models",
-    *dict.fromkeys(target.partition(":")[0] for target in _SCREENS.values()),
-    "email_validator",
-    "phonenumbers",
-)
-
-
-def _counted(callback: Callable[[], None]) -> Callable[[], None]:
-    """``callback`` as Textual calls it back with its parameters already counted: else it
-    asks ``inspect.signature`` each time (20 µs, five times per key in ``_handled``)."""
-    counted = functools.partial(callback)
-    counted._param_count = 0  # type: ignore[attr-defined] # read by textual._callback
-    return counted
-
 
 BELL_INTERVAL = 0.5
 """Seconds without a refused character after which the next one rings the bell again."""
@@ -88,7 +52,7 @@ class MesApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", t.KEY_QUIT, id="quit", priority=True),
-        # At the app, so that the focus moves before the next key is routed (see on_event).
+        # At the app, so that the focus moves before the next key is routed (see key_order).
         Binding("tab", "next_field", t.KEY_NEXT_FIELD, id="focus_next", show=False, priority=True),
         Binding(
             "shift+tab",
@@ -124,21 +88,10 @@ class MesApp(App[None]):
         build_ahead: bool = False,
     ) -> None:
         super().__init__()
-        self.tune_memory = tune_memory
-        """Collect and freeze what start-up left once the welcome screen is painted
-        (``mes_tui.memory``): for a process that runs the app alone, not for tests."""
-        self.build_ahead = build_ahead
-        """Build the screens a step may lead to while the person reads or types there
-        (``StepScreen.AHEAD``), so that they show without waiting for their widgets."""
-        self._ahead: dict[journey.Step, StepScreen] = {}
-        self._screens_shown: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
-        """Every screen but the first that was shown, while it lives (``use_idle_time``)."""
-        self._screen_changes = 0
         self._data_dir = data_dir
         self._service = service
         self._service_lock = threading.Lock()
         self._journey: Journey | None = None
-        self._warmed_up: set[tuple[str, ...]] = set()
         self.prefs = preferences or Preferences(show_messages=show_messages)
         self._save_preferences = save_preferences
         self.messages_allowed = show_messages
@@ -146,26 +99,38 @@ class MesApp(App[None]):
         person's own settings cannot turn them back on."""
         self.show_messages = show_messages and self.prefs.show_messages
         self.session = journey.Session()
-        self.idle_timeout = idle_timeout
-        """Seconds without a key before the wipe warning (0: never)."""
-        self.idle_countdown = idle_countdown
-        self.idle_clock = idle_clock
-        """Seconds, monotonic: what the idle wipe and its countdown are measured with (tests
-        move it instead of waiting)."""
-        self._idle_check_every = idle_check_every
-        self._idle_warning: Screen[Any] | None = None
-        self._last_action = idle_clock()
         self.receipt_folders = receipt_folders
         """Folders where receipts may be written (empty: anywhere the person chooses)."""
         self.key_file = key_file
         """The file of the key that hashes codes, when the administrator chose one."""
-        self._last_activity = time.monotonic()
-        self._leaving = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._last_bell = -1.0
         self.lifeline: Lifeline | None = None
         """Set by the command line (``mes_tui.lifeline``): what bounds the end of the process
         in time once it is asked for. None in tests, which run the app inside their own."""
+        # The parts, each in its module.
+        self.guard = ShutdownGuard(self)
+        self.navigator = Navigator(self, self.session, self.guard)
+        self.key_order = KeyOrder(self)
+        self.cursor = CursorSync(self, self.guard)
+        self.idle_wipe = IdleWipe(
+            self,
+            self.guard,
+            timeout=idle_timeout,
+            countdown=idle_countdown,
+            clock=idle_clock,
+            every=idle_check_every,
+            has_unsaved_input=self.has_unsaved_input,
+            wipe=self.wipe,
+        )
+        self.spare_time = SpareTime(
+            self,
+            self.guard,
+            self.navigator,
+            self.session,
+            tune_memory=tune_memory,
+            build_ahead=build_ahead,
+        )
         from mes_tui.themes import OUR_THEMES
 
         for theme in OUR_THEMES:
@@ -202,16 +167,22 @@ class MesApp(App[None]):
             self._journey = Journey(self.service, self.session)
         return self._journey
 
+    def _open_service(self) -> None:
+        """Open the back office, from a background thread, before the first submit needs it;
+        the simulated back office's key too: it may come from the system keyring, slow to
+        import and to ask (hundreds of ms)."""
+        hasher = getattr(self.service, "hasher", None)
+        if hasher is not None:
+            hasher.load_key()
+
     # -- the end ---------------------------------------------------------------------------
     @property
     def closing(self) -> bool:
-        """True once the app is on its way out: asked to exit, shutting down, or left without
-        a screen. Nothing scheduled earlier (timers, screens built ahead, answers of the back
-        office) may touch the screens then."""
-        return self._leaving or not self.is_running or not self.screen_stack
+        """True once the app is on its way out (``ShutdownGuard.closing``)."""
+        return self.guard.closing
 
     def exit(self, result: None = None, return_code: int = 0, message: Any | None = None) -> None:
-        self._leaving = True
+        self.guard.leaving = True
         if self.lifeline is not None:
             self.lifeline.end(return_code)
         super().exit(result, return_code, message)
@@ -235,20 +206,7 @@ class MesApp(App[None]):
     def call_from_worker(self, callback: Callable[..., object], *args: object) -> None:
         """From a worker thread: ``callback(*args)`` on the event loop, unless the app is
         closing by then (the person quit while the back office answered)."""
-        if self.closing:
-            return
-
-        async def unless_closing() -> bool:
-            if self.closing:
-                return False
-            result = callback(*args)
-            if inspect.isawaitable(result):
-                await result
-            return True
-
-        with contextlib.suppress(RuntimeError):  # the event loop is already gone
-            # (mypy infers the result type of an async callback as Never here)
-            self.call_from_thread(unless_closing)  # type: ignore[arg-type]
+        self.guard.from_worker(callback, *args)
 
     @staticmethod
     def run_in_background(work: Callable[[], object], *, name: str) -> None:
@@ -267,182 +225,50 @@ class MesApp(App[None]):
         if now - last >= BELL_INTERVAL:
             super().bell()
 
-    # -- navigation -----------------------------------------------------------------------
+    # -- navigation (``Navigator``) ---------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
         from mes_tui.screens.welcome import WelcomeScreen
 
         return WelcomeScreen()
 
     def make_screen(self, step: journey.Step) -> Screen[Any]:
-        """The screen of ``step``: the one built ahead if it still fits the session, else a
-        new one."""
-        ahead = self._take_ahead(step, self.session.branch)
-        if ahead is not None:
-            if ahead.is_mounted:  # else its on_mount does it
-                ahead.show_person()
-            return ahead
-        screen: Screen[Any] = self._screen_class(step)()
-        return screen
-
-    @staticmethod
-    def _screen_class(step: journey.Step) -> Any:
-        module_name, _, class_name = _SCREENS[step].partition(":")
-        return getattr(importlib.import_module(module_name), class_name)
+        return self.navigator.make_screen(step)
 
     def go(self, go: Go, refused: Refused | None = None) -> None:
-        """Show what the engine answered: ``go.step``, back down the stack if it is there and
-        still shows the session (what came before it is kept), else on top of the current
-        screen, or alone above the welcome page when ``go.fresh``; then ``refused`` on it."""
-        from mes_tui.screens.base import StepScreen
-
-        self.session.branch = go.branch
-        if go.step is journey.Step.WELCOME:
-            self.back_to_welcome()
-        else:
-            beneath = next(
-                (
-                    i
-                    for i, screen in enumerate(self.screen_stack)
-                    if isinstance(screen, StepScreen)
-                    and screen.STEP is go.step
-                    and screen.built_for == screen.session_key()
-                ),
-                None,
-            )
-            if beneath is not None:
-                while len(self.screen_stack) > beneath + 1:
-                    self.pop_screen()
-                target = self.screen
-                if isinstance(target, StepScreen):
-                    target.show_person()
-            elif go.fresh:
-                self.restart_at(go.step)
-            else:
-                self.goto(go.step)
-        if refused is not None:
-            shown = refused
-
-            def show() -> None:
-                screen = self.screen
-                if not self.closing and isinstance(screen, StepScreen):
-                    screen.show_refused(shown)
-
-            self.call_after_refresh(show)
+        self.navigator.go(go, refused)
 
     def goto(self, step: journey.Step) -> None:
-        """Show ``step`` on top of the current one; Escape comes back."""
-        self.push_screen(self.make_screen(step))
+        self.navigator.goto(step)
 
     def restart_at(self, step: journey.Step) -> None:
-        """Show ``step`` with only the welcome screen beneath it: what came before cannot be
-        undone (the person is identified, a decision was recorded)."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(self.make_screen(step))
+        self.navigator.restart_at(step)
+
+    def go_back(self) -> None:
+        self.navigator.go_back()
+
+    def back_to_welcome(self) -> None:
+        self.navigator.back_to_welcome()
 
     async def build_screens_ahead(self) -> None:
-        """Build, off screen, the steps the current one may lead to (``StepScreen.AHEAD``):
-        composing and mounting a screen's widgets is most of the time a screen change takes
-        (BENCHMARKS.md), done here while the person reads or types instead of after their
-        Enter. A screen built ahead is used only if the session still holds what it was built
-        from; it is dropped with the person (``wipe``) or when the settings change."""
-        if self.closing:
-            return
-        current = self.screen
-        if not isinstance(current, StepScreen):
-            return
-        built_now: list[Widget] = []
-        for step, branch in current.AHEAD:
-            built = self._take_ahead(step, branch)
-            if built is not None:
-                self._ahead[step] = built  # still good: kept
-                continue
-            screen = self._screen_class(step)()
-            screen.branch = branch
-            screen.styled_ahead = True
-            self._ahead[step] = screen
-            # Textual mounts a screen only when it is shown; this is how it does it (no public
-            # way yet; tests/functional/test_ahead.py fails if that changes).
-            built_now += self._register(self, screen)
-        await AwaitMount(current, built_now)
+        await self.navigator.build_screens_ahead()
 
     def built_ahead(self, step: journey.Step) -> StepScreen | None:
-        """The screen built ahead for ``step``, if there is one (not yet shown)."""
-        return self._ahead.get(step)
+        return self.navigator.built_ahead(step)
 
-    def _take_ahead(self, step: journey.Step, branch: journey.Branch) -> StepScreen | None:
-        """The screen built ahead for ``step`` if it shows what a new one for ``branch`` would
-        show now; one that no longer does is dropped. Either way it leaves ``_ahead``."""
-        screen = self._ahead.pop(step, None)
-        if screen is None:
-            return None
-        if screen.branch == branch and screen.built_for in (
-            None,  # not composed yet: it will be, from the session as it is then
-            screen.session_key(),
-        ):
-            return screen
-        screen.remove()
-        return None
+    def forget_screens_ahead(self) -> None:
+        self.navigator.forget_screens_ahead()
 
     def watch_app_focus(self) -> None:
         # Widgets look different when the terminal has focus: the screens built ahead were
         # styled for the other case, so they are styled again when shown.
-        for screen in self._ahead.values():
-            screen.styled_ahead = False
-
-    def forget_screens_ahead(self) -> None:
-        for screen in self._ahead.values():
-            screen.remove()
-        self._ahead.clear()
+        self.navigator.restyle_ahead()
 
     def start_journey(self, branch: journey.Branch, step: journey.Step) -> None:
         self.session.branch = branch
         self.goto(step)
-        self.call_after_refresh(self.warm_up, _ON_JOURNEY_START, open_service=True)
-
-    def warm_up(
-        self,
-        modules: tuple[str, ...],
-        *,
-        open_service: bool = False,
-        settle: bool = False,
-        then: Callable[[], object] | None = None,
-    ) -> None:
-        """Import ``modules`` (and open the back office) in a background thread, once: work
-        moved off the first paint and off the key presses. A failure is left for the real use
-        to meet and report (a data folder that cannot be opened, say). ``settle``: then collect
-        and freeze what is alive (``memory.settle_after_start``). ``then``: called on the event
-        loop at the end."""
-        if modules in self._warmed_up:
-            return
-        self._warmed_up.add(modules)
-
-        def work() -> None:
-            try:
-                for name in modules:
-                    importlib.import_module(name)
-                if open_service:
-                    # The simulated back office's key too: it may come from the system keyring,
-                    # slow to import and to ask (hundreds of ms), else the first submit waits.
-                    hasher = getattr(self.service, "hasher", None)
-                    if hasher is not None:
-                        hasher.load_key()
-            except Exception:  # noqa: S110 - see the docstring
-                pass
-            if settle and len(self.screen_stack) == 1:  # the person has not gone on yet
-                memory.settle_after_start()
-            if then is not None:
-                self.call_from_worker(then)
-
-        threading.Thread(target=work, name="mes-tui-warm-up", daemon=True).start()
-
-    def go_back(self) -> None:
-        if len(self.screen_stack) > 1:
-            self.pop_screen()
-
-    def back_to_welcome(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self.call_after_refresh(
+            self.spare_time.warm_up, ON_JOURNEY_START, open_service=self._open_service
+        )
 
     def receipts_dir(self) -> Path:
         """Where receipts go unless the person types another folder."""
@@ -509,146 +335,22 @@ class MesApp(App[None]):
         welcome = self.screen
 
         def focus_start() -> None:
-            if not self.closing:
-                welcome.query_one("#start").focus()
+            welcome.query_one("#start").focus()
 
-        self.call_after_refresh(focus_start)
+        self.call_after_refresh(self.guard.guarded(focus_start))
 
-    # -- idle wipe ------------------------------------------------------------------------------
+    # -- every event: the idle wipe and the work put off see the person, keys keep their order
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
-            self._last_activity = time.monotonic()
-            self._last_action = self.idle_clock()
-        typed = isinstance(event, events.Key | events.Paste) and not event.is_forwarded
-        field: FormatInput | None = None
-        if typed:
-            field = self._typed_into(event)
-            in_place = field is not None and not field.typing_moves_focus
-            await self._let_previous_key_land(unless_into=field if in_place else None)
-            if field is not None and field.refuses_key(getattr(event, "character", "")):
-                # Refused by the field's format (not allowed, or the field is full): the field
-                # has rung the bell and said why, and the key needs no more work. A paste
-                # without brackets (or a key held down) into a full field is thousands of such
-                # keys: each is dropped here, before Textual's bindings, the field's own
-                # handling and the wait for it, which cost several times more. No priority
-                # binding is on a printable key (tested), so none is skipped.
-                return
-        if isinstance(event, events.Paste) and not isinstance(self.focused, FormatInput):
-            # A field draws what is pasted into it back to the terminal: without its control
-            # characters (ESC, OSC, bidi overrides), which the terminal would obey, not show.
-            # (A FormatInput keeps only what its format allows, and reads no further.)
-            event.text = "\n".join(safe.printable(line) for line in event.text.splitlines())
-        await super().on_event(event)
-        if typed:
-            target = self.focused or self.screen
-            if field is not None and target is field and not field.typing_moves_focus:
-                # A character into a field, which moves nothing: the next character for the
-                # same field may follow it into the field's queue at once; any other key
-                # waits for them all (``_let_previous_key_land``).
-                self._typed_ahead = field
-            else:
-                self._key_landed = asyncio.ensure_future(self._handled(target))
-
-    _typed_ahead: FormatInput | None = None
-    """The field the last characters went to, not waited for yet."""
-
-    def _typed_into(self, event: events.Event) -> FormatInput | None:
-        """The focused field, if ``event`` is a character typed into it."""
-        focused = self.focused
-        if (
-            isinstance(event, events.Key)
-            and isinstance(focused, FormatInput)
-            and event.character is not None
-            and event.is_printable
-        ):
-            return focused
-        return None
-
-    async def _let_previous_key_land(self, unless_into: FormatInput | None = None) -> None:
-        """Textual routes each key to the widget focused when the key is read, through that
-        widget's own queue. Keys read in one burst (typed fast, pasted, or held back by a slow
-        link) could overtake one another across a focus change. So a key waits (bounded)
-        until the previous one has been handled, with what it made the screen do (``_handled``);
-        Tab and Shift+Tab are app bindings, which move the focus before the next key is
-        routed.
-
-        Characters typed into a field that typing leaves in place (``unless_into``: all but
-        the date boxes) do not wait for one another: they go into the field's queue in order,
-        and the field works through them together, drawn once at the end, as in any Textual
-        app, instead of once per character. The next key of another kind waits for them all."""
-        ahead, self._typed_ahead = self._typed_ahead, None
-        if ahead is not None:
-            if ahead is unless_into:
-                self._typed_ahead = ahead
-                return
-            self._key_landed = asyncio.ensure_future(self._handled(ahead))
-        landed = getattr(self, "_key_landed", None)
-        if landed is not None and not landed.done():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(landed), timeout=0.5)
-
-    @staticmethod
-    async def _handled(target: DOMNode) -> None:
-        """Until ``target`` has handled the key just sent to it, and the messages that key made
-        it post have gone up to the screen and been handled on their way: a "1" that chooses
-        J'active shows the terms box (the screen does, on the choice's message) before the
-        Tab that follows looks for the next field."""
-        path = [target]
-        for node in target.ancestors_with_self:
-            if isinstance(node, App):
-                break
-            path.append(node)
-        for node in path:  # the target twice: the key, then what it posted
-            handled = asyncio.Event()
-            if node.post_message(events.Callback(callback=_counted(handled.set))):
-                await handled.wait()
+            self.spare_time.saw_activity()
+            self.idle_wipe.saw_activity()
+        await self.key_order.deliver(event, super().on_event)
 
     async def action_next_field(self) -> None:
-        await self._until_laid_out()
-        self.screen.focus_next()
+        await self.key_order.next_field()
 
     async def action_previous_field(self) -> None:
-        await self._until_laid_out()
-        self.screen.focus_previous()
-
-    async def _until_laid_out(self) -> None:
-        """Tab goes to the next field on screen: Textual orders fields by where they are
-        drawn. A field the last key made appear (the terms box, after "1") has no place yet
-        until the screen is laid out again, a frame later, and Tab would skip it: wait for
-        that layout (bounded)."""
-        screen = self.screen
-        if all(widget.size for widget in screen.focus_chain):
-            return
-        laid_out = asyncio.Event()
-        screen.screen_layout_refresh_signal.subscribe(self, lambda _: laid_out.set(), True)
-        try:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(laid_out.wait(), timeout=0.2)
-        finally:
-            screen.screen_layout_refresh_signal.unsubscribe(self)
-
-    def _check_idle(self) -> None:
-        from mes_tui.screens.idle import IdleScreen
-
-        # The warning already pushed counts even before it shows: a check that came while
-        # it was being mounted would push a second one.
-        if self.closing or self.idle_timeout <= 0 or self._idle_warning is not None:
-            return
-        if self.idle_clock() - self._last_action < self.idle_timeout:
-            return
-        if not self.has_unsaved_input():
-            return
-
-        def answered(wipe: bool | None) -> None:
-            self._idle_warning = None
-            self._last_action = self.idle_clock()
-            if wipe:
-                self.wipe()
-
-        self._idle_warning = IdleScreen(
-            self.idle_countdown, clock=self.idle_clock, every=self._idle_check_every
-        )
-        self.push_screen(self._idle_warning, answered)
+        await self.key_order.previous_field()
 
     def action_redraw(self) -> None:
         self.refresh(repaint=True, layout=True)
@@ -679,7 +381,7 @@ class MesApp(App[None]):
         self.theme = prefs.theme
         self.show_messages = self.messages_allowed and prefs.show_messages
         self.animation_level = "none" if prefs.calm else "full"
-        self._apply_cursor_visibility()
+        self.cursor.apply_visibility(prefs.show_cursor)
         saved = False
         if self._save_preferences:
             from mes_tui import preferences
@@ -687,84 +389,20 @@ class MesApp(App[None]):
             saved = preferences.save(prefs)
         self.notify(t.SETTINGS_SAVED if saved else t.SETTINGS_FOR_THIS_SESSION, markup=False)
 
-    # -- the terminal cursor follows focus ---------------------------------------------------
     def on_mount(self) -> None:
         self._event_loop = asyncio.get_running_loop()
-        self._apply_cursor_visibility()
-        if self.idle_timeout > 0:
-            self.set_interval(self._idle_check_every, self._check_idle)
-        # After the first paint; only the welcome screen is alive then.
-        # Then the screens Commencer leads to: built after the freeze, to be collectable.
-        self.call_after_refresh(
-            self.warm_up,
-            _AFTER_FIRST_PAINT,
-            settle=self.tune_memory,
-            then=self.use_idle_time if self.build_ahead else None,
-        )
-        if self.tune_memory or self.build_ahead:
-            self.screen_change_signal.subscribe(self, self._after_change)
+        self.cursor.apply_visibility(self.prefs.show_cursor)
+        self.idle_wipe.start()
+        self.spare_time.start()
 
-    def _after_change(self, screen: Screen[Any]) -> None:
-        """Once the new screen has been shown for a moment without a key, collect what the
-        screens left behind (``mes_tui.memory``) and build the next ones
-        (``build_screens_ahead``); a later change or a key puts it off."""
-        if self.closing:
-            return
-        self._screen_changes += 1
-        change = self._screen_changes
-        if screen is not self.screen_stack[0]:
-            self._screens_shown.add(screen)
-
-        async def when_idle() -> None:
-            if change != self._screen_changes or self.closing:
-                return
-            if time.monotonic() - self._last_activity < memory.IDLE_DELAY:
-                self.set_timer(memory.IDLE_DELAY, when_idle)  # a key came: later
-                return
-            await self.use_idle_time()
-
-        self.set_timer(memory.IDLE_DELAY, when_idle)
-
-    async def use_idle_time(self) -> None:
-        """Build the next screens, then collect the garbage: the last screens' and what
-        building made, so that the next screen change finds little left to collect. Back on
-        the welcome screen with nobody's data alive, freeze what was loaded since start (the
-        receipt's libraries) first, as at start (``memory.settle_again_if_grown``)."""
-        if self.closing:
-            return
-        nobody = self.session.person is None and not self._ahead
-        if self.tune_memory and len(self.screen_stack) == 1 and nobody:
-            memory.settle_again_if_grown(lambda: len(self._screens_shown) > 0)
-        if self.build_ahead:
-            await self.build_screens_ahead()
-        if self.tune_memory:
-            memory.collect_when_idle()
-
-    def _apply_cursor_visibility(self) -> None:
-        """Show a steady hardware cursor if asked (Textual hides it at start)."""
-        if self.is_headless or self._driver is None:
-            return
-        if self.prefs.show_cursor:
-            self._driver.write("\x1b[?25h\x1b[2 q")
-        else:
-            self._driver.write("\x1b[?25l")
-
+    # -- the terminal cursor follows focus (``CursorSync``) -------------------------------------
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.call_after_refresh(self.sync_cursor)
+        self.cursor.follow_focus()
 
     def sync_cursor(self) -> None:
         """Put the terminal cursor on the focused element: braille displays and screen
-        readers follow the cursor, not reverse video. Inputs place it themselves."""
-        if self.closing:
-            return
-        focused = self.screen.focused
-        if focused is None or isinstance(focused, Input):
-            return
-        region = focused.content_region
-        offset = getattr(focused, "cursor_offset", None)
-        dx, dy = offset() if callable(offset) else (0, 0)
-        self.cursor_position = Offset(region.x + dx, region.y + dy)
-        self.screen.refresh()
+        readers follow the cursor, not reverse video."""
+        self.cursor.sync()
 
     def action_messages(self) -> None:
         from mes_tui.screens.messages import MessagesScreen
@@ -805,3 +443,8 @@ class MesApp(App[None]):
                 self.exit()
 
         self.push_screen(ConfirmScreen(t.QUIT_CONFIRM_TITLE, t.QUIT_CONFIRM_BODY), answered)
+
+
+if TYPE_CHECKING:
+    # What the screens expect of the app that shows them: checked here, by mypy.
+    _host: type[Host] = MesApp

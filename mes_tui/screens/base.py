@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -23,8 +23,8 @@ from mes_tui.widgets.fields import ErrorSummary, FormField, StepHeader
 from mes_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from mes_tui.app import MesApp
     from mes_tui.engine import Journey, Outcome, Refused
+    from mes_tui.host import Host
     from mes_tui.services.api import MesService
 
 T = TypeVar("T")
@@ -58,7 +58,7 @@ class StepScreen(Screen[None]):
     ]
     AHEAD: ClassVar[tuple[tuple[journey.Step, journey.Branch], ...]] = ()
     """The steps this one may lead to, each on its branch: built ahead, while the person reads
-    or types here (``MesApp.build_ahead``), so that the next screen shows without waiting."""
+    or types here (``mes_tui.navigation``), so that the next screen shows without waiting."""
 
     branch: journey.Branch | None = None
     """The journey the screen belongs to: given when it is built ahead, else the session's."""
@@ -78,11 +78,9 @@ class StepScreen(Screen[None]):
     """
 
     @property
-    def mes_app(self) -> MesApp:
-        from mes_tui.app import MesApp
-
-        assert isinstance(self.app, MesApp)
-        return self.app
+    def mes_app(self) -> Host:
+        """The app showing this screen, as screens see it (``mes_tui.host``)."""
+        return cast("Host", self.app)
 
     @property
     def session(self) -> journey.Session:
@@ -211,6 +209,13 @@ class StepScreen(Screen[None]):
             # next layout, and the whole field (label, control, error) must then be in view.
             self.call_after_refresh(self.call_after_refresh, self._show_field, first)
 
+    def form_field(self, name: str) -> FormField | None:
+        """The form field whose control has id ``name`` (refusals name fields so)."""
+        for form_field in self.query(FormField):
+            if form_field.control.id == name:
+                return form_field
+        return None
+
     def _show_field(self, form_field: FormField) -> None:
         error = form_field.query(".field-error")
         target = error.first() if error else form_field
@@ -275,15 +280,15 @@ class StepScreen(Screen[None]):
             try:
                 result = call(app.service)
             except ServiceError as error:
-                app.call_from_thread(self._finish, on_refused or self._default_refusal, error)
+                app.call_from_worker(self._finish, on_refused or self._default_refusal, error)
             except Exception as error:
                 # The type only: values in a traceback could carry a NIR or a code.
                 logging.getLogger("mes_tui").error(
                     "unexpected error in a service call: %s", type(error).__name__
                 )
-                app.call_from_thread(self._finish, self.show_refusal, t.UNEXPECTED_ERROR)
+                app.call_from_worker(self._finish, self.show_refusal, t.UNEXPECTED_ERROR)
             else:
-                app.call_from_thread(self._finish, on_done, result)
+                app.call_from_worker(self._finish, on_done, result)
 
         self.run_worker(work, thread=True, exclusive=True, group="service", exit_on_error=False)
 
@@ -330,9 +335,7 @@ class StepScreen(Screen[None]):
     def show_refused(self, refused: Refused) -> None:
         """A refusal on this screen: next to the field it names if the screen has it, else
         at the top."""
-        from mes_tui.screens.forms import field_for
-
-        form_field = field_for(self, refused.field) if refused.field else None
+        form_field = self.form_field(refused.field) if refused.field else None
         if form_field is not None:
             self.show_field_errors([(form_field, refused.message)])
         else:

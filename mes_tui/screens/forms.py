@@ -57,10 +57,7 @@ def validated(screen: StepScreen, checks: Sequence[FieldCheck]) -> list[Any] | N
 
 def field_for(screen: StepScreen, name: str) -> FormField | None:
     """The form field whose control has id ``name`` (service errors name fields so)."""
-    for form_field in screen.query(FormField):
-        if form_field.control.id == name:
-            return form_field
-    return None
+    return screen.form_field(name)
 
 
 def show_service_error(screen: StepScreen, error: Any) -> None:

@@ -49,6 +49,8 @@ class IdleScreen(ModalScreen[bool]):
         return Content(t.IDLE_BODY.format(seconds=self.remaining))
 
     def on_mount(self) -> None:
+        if getattr(self.app, "closing", False):
+            return  # pushed as the person quit: its widgets are being closed
         self.query_one("#stay").focus()
         self.set_interval(self._every, self._tick)
 

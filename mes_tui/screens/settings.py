@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +21,7 @@ from mes_tui.widgets.fields import FormField
 from mes_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from mes_tui.app import MesApp
+    from mes_tui.host import Host
 
 
 class SettingsScreen(ModalScreen[Preferences | None]):
@@ -82,6 +82,6 @@ class SettingsScreen(ModalScreen[Preferences | None]):
 
     @on(ActionButton.Pressed, "#close")
     def action_close(self) -> None:
-        app: MesApp = self.app  # type: ignore[assignment]
-        self.app.theme = app.prefs.theme  # undo the preview
+        host = cast("Host", self.app)
+        self.app.theme = host.prefs.theme  # undo the preview
         self.dismiss(None)

@@ -75,13 +75,13 @@ class FormatInput(Input):
     in a NIR) are taken without a word and dropped; a paste keeps what fits.
 
     ``refuses_key`` answers, before any widget work, whether a typed character would change
-    nothing: the app asks it first and drops such keys on arrival (``MesApp.on_event``), so
+    nothing: the app asks it first and drops such keys on arrival (``KeyOrder.deliver``), so
     that a flood of keys into a full field costs little.
     """
 
     typing_moves_focus: ClassVar[bool] = False
     """True for a field that may move the focus on as a character is typed (the date boxes):
-    the next key then waits for it (``MesApp._let_previous_key_land``)."""
+    the next key then waits for it (``KeyOrder._let_previous_key_land``)."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0))
     """Textual's, without the layout: an input's virtual size is the width of its text, which
