@@ -27,6 +27,7 @@ from mes_tui.services.errors import (
     AlreadyActive,
     CodeRequestFailed,
     ContactChangeLocked,
+    DecisionConflict,
     DeliveryFailed,
     IdentifierTaken,
     InvalidInput,
@@ -61,7 +62,8 @@ from mes_tui.texts import welcome as twelcome
 if TYPE_CHECKING:
     from datetime import date
 
-    from mes_tui.services.api import Challenge, MesService, OutboxMessage
+    from mes_tui.receipt_writer import ReceiptWriter
+    from mes_tui.services.api import Challenge, MessageFeed, MesService, OutboxMessage
 
 log = logging.getLogger("mes_tui")
 
@@ -104,12 +106,22 @@ class Refusal(Enum):
 class PlainRunner:
     """Serves one person after another on a console, until they quit or the input ends."""
 
-    def __init__(self, service: MesService, console: Console, *, show_messages: bool) -> None:
+    def __init__(
+        self,
+        service: MesService,
+        console: Console,
+        *,
+        show_messages: bool,
+        messages: MessageFeed | None = None,
+        receipts: ReceiptWriter | None = None,
+    ) -> None:
         self.service = service
         self.ask = Prompter(console)
         self.show_messages = show_messages
         self.session = journey.Session()
-        self.engine = Journey(service, self.session)
+        self.engine = Journey(service, self.session, messages=messages, receipts=receipts)
+        self._printed: tuple[list[OutboxMessage], int] = (self.session.messages, 0)
+        """The session's list of messages and how many of them were printed."""
         self.pending: str | None = None
         """What is left unfinished if the input ends now; None at a resting point."""
         self._identification: Answers = {}
@@ -185,11 +197,17 @@ class PlainRunner:
             n, m = position
             self.say(t.STEP.format(n=n, m=m, title=shown))
 
-    def show_message(self, message: OutboxMessage) -> None:
-        """Keep a simulated delivery, and print it unless messages are hidden."""
-        self.session.messages.append(message)
-        if self.show_messages:
-            self.say(formats.message_line(message))
+    def show_messages_sent(self) -> None:
+        """Print the simulated deliveries the engine kept since the last printed, unless
+        messages are hidden."""
+        messages = self.session.messages
+        shown_of, count = self._printed
+        if shown_of is not messages:  # a new person: a new list
+            count = 0
+        for message in messages[count:]:
+            if self.show_messages:
+                self.say(formats.message_line(message))
+        self._printed = (messages, len(messages))
 
     def call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call a method of the service. A failure that is not a refusal becomes one, with only
@@ -529,7 +547,7 @@ class PlainRunner:
                 self.say(t.BACK_TO_WELCOME)
                 return None
             break
-        self.show_message(sent.message)
+        self.show_messages_sent()
         self.session.notice = tnew.SENT.format(to=safe.printable(sent.masked_to))
         # Identification asks about the same person and card: offer them as defaults.
         nir13: str = answers["nir"]
@@ -674,7 +692,7 @@ class PlainRunner:
                 self.say(error.message)
                 return
             break
-        self.show_message(challenge.message)
+        self.show_messages_sent()
         person = self._verify_code(challenge)
         if person is None:
             return
@@ -751,7 +769,7 @@ class PlainRunner:
                 except ServiceError as error:
                     self.say(error.message)
                     continue
-                self.show_message(challenge.message)
+                self.show_messages_sent()
                 by_mail = by_email(channel)
                 template = tcontacts.RESENT_TO_EMAIL if by_mail else tcontacts.RESENT_TO_MOBILE
                 self.say(template.format(to=_recipient(challenge)))
@@ -769,7 +787,7 @@ class PlainRunner:
         )
         lead = tcontacts.SENT_TO_EMAIL if email else tcontacts.SENT_TO_MOBILE
         self.say(lead + _recipient(challenge))
-        lifetime = challenge.expires_at - challenge.message.sent_at
+        lifetime = challenge.expires_at - challenge.sent_at
         self.say(tcontacts.VALIDITY.format(minutes=max(1, round(lifetime.total_seconds() / 60))))
 
     # -- Je choisis mon identifiant et mon mot de passe ---------------------------------------
@@ -796,6 +814,7 @@ class PlainRunner:
                     answers["identifier"],
                     answers["password"],
                     accepted_terms=self.session.accepted_terms,
+                    expected=self.person.status,
                 )
             except IdentifierTaken:
                 # Taken meanwhile by another session: the check offers free ones again.
@@ -812,6 +831,11 @@ class PlainRunner:
                 continue
             except TermsNotAccepted as error:
                 self.say(error.message)
+                return Step.DECISION
+            except DecisionConflict as error:
+                # Opposed meanwhile by another session: the decision as the registry has it.
+                self.say(error.message)
+                self.refresh_person()
                 return Step.DECISION
             except (AlreadyActive, UnknownPerson, Locked) as error:
                 # Locked: too many identifiers tried; the message says when to come back.
@@ -979,7 +1003,7 @@ class PlainRunner:
         """Ask where to save the receipt of ``nir``'s opposition (Enter keeps
         ``DATA_DIR/justificatifs``) and save it; its path, or None if the person went on
         without it (``<``, confirmed) or it is no longer available."""
-        default = str(self.service.default_receipts_dir())
+        default = str(self.engine.default_receipts_dir())
         outer = self.pending
         # Set back on every way out but an exception: the end of the input must report it.
         self.pending = t.PENDING_RECEIPT
@@ -1004,7 +1028,7 @@ class PlainRunner:
                     return None
                 continue
             try:
-                path = self.call(self.service.save_receipt, nir, chosen)
+                path = self.call(self.engine.receipts.save, self.service, nir, chosen)
             except InvalidInput as error:
                 self.ask.error(error.message)
                 continue

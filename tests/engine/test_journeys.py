@@ -16,6 +16,7 @@ from mes_tui.services import SimulatedService
 from mes_tui.services import demo as d
 from mes_tui.services import errors as e
 from mes_tui.services.clock import FakeClock
+from tests.simulation import admin
 from tests.unit.conftest import MARTINE, MARTINE_CODE, MARTINE_SERIAL
 
 SANS, AVEC = CardType.SANS_PHOTO, CardType.AVEC_PHOTO
@@ -33,7 +34,7 @@ def journey(service: SimulatedService) -> Journey:
 
 
 def last_code(service: SimulatedService, to: str) -> str:
-    code = [m.code for m in service.outbox() if m.to == to][-1]
+    code = [m.code for m in admin(service).outbox() if m.to == to][-1]
     assert code is not None
     return code
 
@@ -110,7 +111,7 @@ def test_a_new_provisional_code_then_the_identification(
     sent = journey.send_new_code()
     assert isinstance(sent, Go) and (sent.step, sent.fresh) == (Step.IDENTIFY, True)
     assert sent.notice is not None and "Un nouveau code provisoire" in sent.notice
-    code = [m.code for m in service.outbox() if m.purpose == "code_provisoire"][-1]
+    code = [m.code for m in admin(service).outbox() if m.purpose == "code_provisoire"][-1]
     assert code is not None
     assert journey.identify(code, MARTINE, SANS, MARTINE_SERIAL) == Go(
         Step.DECISION, Branch.ACTIVATION, fresh=True
@@ -221,7 +222,13 @@ def test_activated_elsewhere_meanwhile_goes_back_to_the_welcome_page(
 ) -> None:
     identified_martine(journey)
     journey.decide(Branch.ACTIVATION, accepted_terms=True)
-    service.activate(MARTINE, "martine.ailleurs", PASSWORD, accepted_terms=True)
+    service.activate(
+        MARTINE,
+        "martine.ailleurs",
+        PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     outcome = journey.activate("martine.leguellec", PASSWORD)
     assert isinstance(outcome, Refused) and outcome.go is not None
     assert outcome.go.step is Step.WELCOME and journey.session.person is None
