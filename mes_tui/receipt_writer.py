@@ -128,7 +128,7 @@ class ReceiptWriter:
             receipt = service.receipt(nir)
             try:
                 with _folder_refusals():
-                    path = write_new_file(target, receipt.filename, receipt.data)
+                    path = _write_in(target, receipt.filename, receipt.data, made)
             except BaseException:
                 with contextlib.suppress(Exception):
                     service.release_receipt(nir)
@@ -144,6 +144,19 @@ class ReceiptWriter:
             _remove_if_empty(made)
             raise
         return path
+
+
+def _write_in(folder: Path, filename: str, data: bytes, made: list[Path]) -> Path:
+    """``write_new_file``, making ``folder`` again if it went meanwhile: another session
+    refused this receipt (or another's) removes the empty folders it had made for it."""
+    for attempt in range(3):
+        try:
+            return write_new_file(folder, filename, data)
+        except FileNotFoundError:
+            if attempt == 2 or folder.is_dir():
+                raise
+            made.extend(_make_private_folders(folder))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @contextlib.contextmanager

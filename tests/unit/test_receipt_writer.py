@@ -220,3 +220,21 @@ def test_a_folder_that_cannot_be_made_is_said_in_french_and_claims_nothing(
     )
     assert back_office.calls == []
     assert receipt_writer.folder_problem(OSError(errno.EACCES, "x")) == "accès refusé"
+
+
+def test_a_folder_removed_by_another_session_meanwhile_is_made_again(data_dir: Path) -> None:
+    """Fifty sessions save at once into the default folder: those refused remove the empty
+    folder they made, while the one holding the receipt is about to write into it."""
+    folder = data_dir / "justificatifs"
+
+    class RemovedMeanwhile(BackOffice):
+        def receipt(self, nir: str) -> Receipt:
+            handed = super().receipt(nir)
+            folder.rmdir()  # another session, refused, cleaned up after itself
+            return handed
+
+    back_office = RemovedMeanwhile()
+    path = save(ReceiptWriter.for_data_dir(data_dir), back_office)
+    assert path == folder / NAME and path.read_bytes() == PDF
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert back_office.calls == ["receipt", "saved"]
