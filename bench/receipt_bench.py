@@ -43,7 +43,13 @@ def main() -> int:
     import_ms = (time.perf_counter() - started) * 1000
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from mes_tui.services.receipts import write_receipt
+    from mes_tui.receipt_writer import write_file
+    from mes_tui.services.receipts import receipt_file_name, render_receipt
+
+    def write_receipt(folder: Path, **details: object) -> Path:
+        """Render as the back office does, write as the front end does."""
+        data = render_receipt(**details)  # type: ignore[arg-type]
+        return write_file(folder, receipt_file_name(details["decided_on"]), data)  # type: ignore[arg-type]
 
     arguments = {
         "nir": "116304403801618",

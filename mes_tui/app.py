@@ -35,6 +35,7 @@ from mes_tui.texts import safe
 from mes_tui.texts import ui as t
 
 if TYPE_CHECKING:
+    from mes_tui.backoffice import BackOffice
     from mes_tui.engine import Go, Journey, Refused
     from mes_tui.host import Host
     from mes_tui.lifeline import Lifeline
@@ -74,6 +75,7 @@ class MesApp(App[None]):
         self,
         *,
         data_dir: Path | None = None,
+        back_office: BackOffice | None = None,
         service: MesService | None = None,
         show_messages: bool = True,
         preferences: Preferences | None = None,
@@ -89,8 +91,12 @@ class MesApp(App[None]):
     ) -> None:
         super().__init__()
         self._data_dir = data_dir
+        self._back_office = back_office
+        """Built by the command line from the settings (``mes_tui.backoffice``); else around
+        ``service`` (tests: no simulated messages), else the simulation on ``data_dir``."""
         self._service = service
         self._service_lock = threading.Lock()
+        self._messages_shown: tuple[list[OutboxMessage], int] = ([], 0)
         self._journey: Journey | None = None
         self.prefs = preferences or Preferences(show_messages=show_messages)
         self._save_preferences = save_preferences
@@ -148,32 +154,42 @@ class MesApp(App[None]):
     # -- the back office, opened on first use -----------------------------------------------
     @property
     def service(self) -> MesService:
-        with self._service_lock:
-            if self._service is None:
-                from mes_tui.services import open_service
-
-                self._service = open_service(
-                    self._data_dir, receipt_folders=self.receipt_folders, key_file=self.key_file
-                )
-            return self._service
+        """The person-facing back office: a handle that opens it on first use. The journey
+        engine is made first, so that it hears every message of the session."""
+        return self.engine.service
 
     @property
     def engine(self) -> Journey:
-        """The journey engine on this app's session and back office (opened on first use:
-        from a worker thread, or once the back office is open)."""
-        if self._journey is None:
-            from mes_tui.engine import Journey
+        """The journey engine on this app's session and back office (cheap to make: the back
+        office opens on its first call, from a worker thread)."""
+        with self._service_lock:
+            if self._journey is None:
+                from mes_tui.backoffice import BackOffice, simulated_back_office
+                from mes_tui.engine import Journey
+                from mes_tui.receipt_writer import ReceiptWriter
 
-            self._journey = Journey(self.service, self.session)
-        return self._journey
+                if self._back_office is None:
+                    self._back_office = (
+                        BackOffice(service=self._service)
+                        if self._service is not None
+                        else simulated_back_office(self._data_dir, key_file=self.key_file)
+                    )
+                # Simulated messages carry codes: not even kept where the administrator
+                # turned them off.
+                feed = self._back_office.messages if self.messages_allowed else None
+                self._journey = Journey(
+                    self._back_office.service,
+                    self.session,
+                    messages=feed,
+                    receipts=ReceiptWriter.for_data_dir(self._data_dir, self.receipt_folders),
+                )
+            return self._journey
 
     def _open_service(self) -> None:
         """Open the back office, from a background thread, before the first submit needs it;
         the simulated back office's key too: it may come from the system keyring, slow to
         import and to ask (hundreds of ms)."""
-        hasher = getattr(self.service, "hasher", None)
-        if hasher is not None:
-            hasher.load_key()
+        self.service.prepare()
 
     # -- the end ---------------------------------------------------------------------------
     @property
@@ -272,20 +288,25 @@ class MesApp(App[None]):
 
     def receipts_dir(self) -> Path:
         """Where receipts go unless the person types another folder."""
-        return self.service.default_receipts_dir()
+        return self.engine.default_receipts_dir()
 
     # -- simulated deliveries -------------------------------------------------------------
     def collect_messages(self, result: object) -> None:
-        """Keep the simulated message a service call sent, and show it if allowed."""
-        message: OutboxMessage | None = getattr(result, "message", None)
-        if message is None or not hasattr(message, "channel"):
-            return
-        self.session.messages.append(message)
-        self._show_message(message)
+        """After a call of the back office: show the simulated messages it sent (the engine
+        kept them in the session, from the back office's feed), if allowed."""
+        self._show_new_messages()
 
     def show_messages_since(self, count: int) -> None:
-        """Show the simulated messages the engine kept after the first ``count``."""
-        for message in self.session.messages[count:]:
+        """Show the simulated messages the engine kept and that were not shown yet."""
+        self._show_new_messages()
+
+    def _show_new_messages(self) -> None:
+        messages = self.session.messages
+        shown_of, count = self._messages_shown
+        if shown_of is not messages:  # the session was wiped: a new list
+            count = 0
+        self._messages_shown = (messages, len(messages))
+        for message in messages[count:]:
             self._show_message(message)
 
     def _show_message(self, message: OutboxMessage) -> None:

@@ -1,5 +1,8 @@
 """Argument parsing and the trainer/administrator subcommands.
 
+The back office is built once, from the settings (``mes_tui.backoffice.open_back_office``), and
+handed to a front end, or its administration (``RegistryAdmin``) to a subcommand.
+
 Exit codes: 0 success, 2 bad usage, 1 any other failure, each with one line on standard error.
 """
 
@@ -11,11 +14,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from mes_tui.config import ConfigError, Settings, describe, load_settings
 from mes_tui.preferences import THEMES
 from mes_tui.texts import cli as t
+
+if TYPE_CHECKING:
+    from mes_tui.services.api import RegistryAdmin
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,12 +143,18 @@ def run(argv: list[str]) -> int:
     _configure_logging(data_dir)
     if args.command is None:
         return _run_interface(args, settings, data_dir)
+    from mes_tui.backoffice import open_back_office
     from mes_tui.services.errors import ServiceError
 
     try:
+        if args.command == "registry" and args.registry_command == "reset-key":
+            return _reset_key(data_dir, settings.key_file())
+        admin = open_back_office(settings, data_dir=data_dir).admin
+        if admin is None:
+            return _fail(t.NO_ADMIN)
         if args.command == "registry":
-            return _registry(args, data_dir, settings.key_file())
-        return _outbox(args, data_dir, settings.key_file())
+            return _registry(args, admin)
+        return _outbox(args, admin)
     except OSError as error:
         return _fail(t.IO_ERROR.format(error=error.strerror or error))
     except ServiceError as error:  # the registry is busy, its key is missing…
@@ -198,6 +210,9 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
     show_messages = bool(settings["show_messages"])
     if settings.sources["show_messages"] == tc.SOURCE_PREFERENCES:
         show_messages = True
+    from mes_tui.backoffice import open_back_office
+
+    back_office = open_back_office(settings, data_dir=data_dir)  # opened on first use
     _exit_on_hangup_plain()
     if _wants_plain(args):
         from mes_tui.plain import run_plain
@@ -205,8 +220,8 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
         return run_plain(
             data_dir=data_dir,
             show_messages=show_messages,
+            back_office=back_office,
             receipt_folders=settings.receipt_folders(),
-            key_file=settings.key_file(),
         )
     from mes_tui import preferences
     from mes_tui.app import MesApp
@@ -216,13 +231,13 @@ def _run_interface(args: argparse.Namespace, settings: Settings, data_dir: Path)
         preferences.save(prefs)  # a theme chosen on the command line is remembered
     app = MesApp(
         data_dir=data_dir,
+        back_office=back_office,
         show_messages=show_messages,
         preferences=prefs,
         save_preferences=True,
         idle_timeout=settings["idle_timeout"],
         idle_countdown=settings["idle_countdown"],
         receipt_folders=settings.receipt_folders(),
-        key_file=settings.key_file(),
         tune_memory=True,
         build_ahead=True,
     )
@@ -254,23 +269,19 @@ def _exit_on_hangup_plain() -> None:
 
 
 # -- registry ------------------------------------------------------------------------------
-def _registry(args: argparse.Namespace, data_dir: Path, key_file: Path | None) -> int:
-    from mes_tui.services import open_service
+def _registry(args: argparse.Namespace, admin: RegistryAdmin) -> int:
     from mes_tui.services.errors import ImportRejected
     from mes_tui.texts import safe
 
-    if args.registry_command == "reset-key":
-        return _reset_key(data_dir, key_file)
-    service = open_service(data_dir, key_file=key_file)
     if args.registry_command == "list":
-        entries = service.list_registry()
+        entries = admin.list_registry()
         if args.json:
             print(safe.json_text([e.as_json() for e in entries]))
         else:
             _print_registry_table([e.as_json() for e in entries])
         return 0
     if args.registry_command == "reset":
-        service.reset_registry()
+        admin.reset_registry()
         print(t.RESET_DONE)
         return 0
     try:
@@ -278,7 +289,7 @@ def _registry(args: argparse.Namespace, data_dir: Path, key_file: Path | None) -
     except ValueError as error:
         return _fail(str(error))
     try:
-        count = service.import_registry(rows)
+        count = admin.import_registry(rows)
     except ImportRejected as rejected:
         bad_rows = len({row for row, _ in rejected.problems})  # a row may have several problems
         print(f"mes-tui : {t.IMPORT_REJECTED.format(count=bad_rows)}", file=sys.stderr)
@@ -291,15 +302,10 @@ def _registry(args: argparse.Namespace, data_dir: Path, key_file: Path | None) -
 
 def _reset_key(data_dir: Path, key_file: Path | None) -> int:
     """A new key for the codes: what to do when the old one is lost and cannot be restored."""
-    from mes_tui.services import open_service
-    from mes_tui.services.secrets import SecretStore
-    from mes_tui.texts import safe
+    from mes_tui.backoffice import reset_code_key
     from mes_tui.texts import service as ts
 
-    store = SecretStore(data_dir, may_create=False, key_file=key_file)
-    open_service(data_dir, secret_store=store)  # a registry there, up to date
-    store.reset()
-    where = safe.printable(str(store.key_file))
+    where = reset_code_key(data_dir, key_file)
     print(ts.KEY_RESET_DONE.format(where=where))
     import logging
 
@@ -413,11 +419,10 @@ def _print_registry_table(rows: list[dict[str, Any]]) -> None:
             print(f"    {t.COL_PROFILES} " + ", ".join(format_nir(n) for n in row["profiles"]))
 
 
-def _outbox(args: argparse.Namespace, data_dir: Path, key_file: Path | None) -> int:
-    from mes_tui.services import open_service
+def _outbox(args: argparse.Namespace, admin: RegistryAdmin) -> int:
     from mes_tui.texts import safe
 
-    messages = open_service(data_dir, key_file=key_file).outbox()
+    messages = admin.outbox()
     if args.json:
         keys = ("channel", "to", "purpose", "code", "sent_at")
         print(

@@ -118,5 +118,5 @@ def code_recipient(challenge: Challenge) -> str:
 
 def code_validity(challenge: Challenge) -> str:
     """How long the one-time code counts, in whole minutes (one at least)."""
-    lifetime = challenge.expires_at - challenge.message.sent_at
+    lifetime = challenge.expires_at - challenge.sent_at
     return tcontacts.VALIDITY.format(minutes=max(1, round(lifetime.total_seconds() / 60)))

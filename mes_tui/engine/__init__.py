@@ -11,6 +11,11 @@ keeps what the journey needs in the ``Session`` and answers:
   form), unless ``go`` takes them elsewhere;
 - ``Done(value)``: carried out, the person stays on the step (a code sent, a receipt saved).
 
+Given a ``MessageFeed`` (a simulated back office, and a front end that may show its messages),
+the journey keeps each message sent for its session in ``session.messages``, newest last. The
+receipt is written by ``mes_tui.receipt_writer``, in the folder the person chose or the default
+one (``default_receipts_dir()``).
+
 Where each refusal of the back office leads, in both front ends:
 
 ============================  =========================  =====================================
@@ -62,7 +67,16 @@ from mes_tui.journey import Branch, Session, Step
 
 if TYPE_CHECKING:
     from mes_tui.models import CardType, Channel, PersonView, Status
-    from mes_tui.services.api import Challenge, CodeSent, Decision, IdentifierCheck, MesService
+    from mes_tui.receipt_writer import ReceiptWriter
+    from mes_tui.services.api import (
+        Challenge,
+        CodeSent,
+        Decision,
+        IdentifierCheck,
+        MessageFeed,
+        MesService,
+        OutboxMessage,
+    )
     from mes_tui.services.errors import ServiceError
 
 T = TypeVar("T")
@@ -122,11 +136,40 @@ def refusal(error: ServiceError, step: Step) -> Refused:
 class Journey:
     """One person's journey on a back office; ``wipe()`` before the next person."""
 
-    def __init__(self, service: MesService, session: Session | None = None) -> None:
+    def __init__(
+        self,
+        service: MesService,
+        session: Session | None = None,
+        *,
+        messages: MessageFeed | None = None,
+        receipts: ReceiptWriter | None = None,
+    ) -> None:
         self.service = service
         self.session = session if session is not None else Session()
         self.code_request: CodeRequest | None = None
         """The details of a new-code request, between its form and its confirmation."""
+        if receipts is None:
+            from mes_tui.receipt_writer import ReceiptWriter
+
+            receipts = ReceiptWriter.for_data_dir()
+        self.receipts = receipts
+        """Where and how receipts are written (the front end's settings)."""
+        self._unsubscribe = messages.subscribe(self._keep) if messages is not None else None
+
+    def _keep(self, message: OutboxMessage) -> None:
+        """A simulated message sent for this session (in the thread of the call that sent
+        it): kept for the person, shown by the front end when messages may be shown."""
+        self.session.messages.append(message)
+
+    def close(self) -> None:
+        """Hear no more messages (the front end is done with this journey)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def default_receipts_dir(self) -> Path:
+        """Where receipts go unless the person types another folder."""
+        return self.receipts.default_folder
 
     # -- helpers -----------------------------------------------------------------------------
     @property
@@ -139,15 +182,9 @@ class Journey:
         from mes_tui.services.errors import ServiceError
 
         try:
-            result = call()
+            return call()
         except ServiceError as error:
             return refusal(error, step)
-        # A simulated message the call sent (a code by e-mail or SMS): kept for the person,
-        # shown by the front end when messages may be shown.
-        message = getattr(result, "message", None)
-        if message is not None and hasattr(message, "channel"):
-            self.session.messages.append(message)
-        return result
 
     def wipe(self) -> None:
         """Forget the person: the next one starts from nothing."""
@@ -252,7 +289,8 @@ class Journey:
         return Go(Step.OPPOSED, Branch.OPPOSITION, fresh=True)
 
     def save_receipt(self, nir: str, folder: Path | None) -> Done[Path] | Refused:
-        path = self._call(Step.OPPOSED, lambda: self.service.save_receipt(nir, folder))
+        """Write the receipt of ``nir``'s opposition into ``folder`` (None: the default one)."""
+        path = self._call(Step.OPPOSED, lambda: self.receipts.save(self.service, nir, folder))
         if isinstance(path, Refused):
             return path
         return Done(path)
@@ -293,13 +331,18 @@ class Journey:
 
     def activate(self, identifier: str, password: str) -> Go | Refused:
         nir, accepted = self.person.nir, self.session.accepted_terms
+        seen = self.person.status
         person = self._call(
             Step.CREDENTIALS,
-            lambda: self.service.activate(nir, identifier, password, accepted_terms=accepted),
+            lambda: self.service.activate(
+                nir, identifier, password, accepted_terms=accepted, expected=seen
+            ),
         )
         if isinstance(person, Refused):
             if person.go is not None and person.go.step is Step.WELCOME:
                 self.wipe()
+            elif person.go is not None and person.go.step is Step.DECISION:
+                self.refresh()  # someone decided meanwhile: show what the registry holds
             return person
         self.session.person = person
         self.session.identifier = person.identifier or identifier
@@ -385,8 +428,3 @@ class Journey:
         if self.session.branch is Branch.ACTIVATION and self.session.accepted_terms:
             return Branch.ACTIVATION
         return None
-
-    # -- the receipt's folder ---------------------------------------------------------------
-    def receipts_dir(self) -> Path:
-        """Where receipts go unless the person chooses another folder."""
-        return self.service.default_receipts_dir()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from mes_tui.plain.console import InputSource
 
 if TYPE_CHECKING:
+    from mes_tui.backoffice import BackOffice
     from mes_tui.services.api import MesService
 
 __all__ = ["InputSource", "run_plain"]
@@ -32,10 +33,17 @@ def run_plain(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     service: MesService | None = None,
+    back_office: BackOffice | None = None,
     receipt_folders: tuple[Path, ...] = (),
     key_file: Path | None = None,
 ) -> int:
     """Run the journeys one question at a time until the person quits; the exit code.
+
+    The back office is ``back_office`` (``mes_tui.backoffice``: the command line builds it from
+    the settings), else ``service`` alone (no simulated messages), else the simulation on
+    ``data_dir`` with ``key_file``. Its simulated messages are printed if ``show_messages``.
+    Receipts go to ``data_dir/justificatifs`` unless the person chooses a folder, among
+    ``receipt_folders`` when it is not empty.
 
     0 when the person quits, or when the input ends with nothing pending; 1 when it ends in
     the middle of a journey, or the service cannot start (one line on ``stderr``); 130 on
@@ -51,11 +59,19 @@ def run_plain(
     console = Console(stdin if stdin is not None else _forgiving(sys.stdin), out)
     runner: PlainRunner | None = None
     try:
-        if service is None:
-            service = _open_service(data_dir, err, receipt_folders, key_file)
-            if service is None:
-                return EXIT_FAILURE
-        runner = PlainRunner(service, console, show_messages=show_messages)
+        if back_office is None:
+            back_office = _back_office(data_dir, service, key_file)
+        if not _opened(back_office, err):
+            return EXIT_FAILURE
+        from mes_tui.receipt_writer import ReceiptWriter
+
+        runner = PlainRunner(
+            back_office.service,
+            console,
+            show_messages=show_messages,
+            messages=back_office.messages if show_messages else None,
+            receipts=ReceiptWriter.for_data_dir(data_dir, receipt_folders),
+        )
         runner.run()
         return EXIT_OK
     except EndOfInput:
@@ -84,23 +100,29 @@ def run_plain(
         return EXIT_FAILURE
 
 
-def _open_service(
-    data_dir: Path | None,
-    err: TextIO,
-    receipt_folders: tuple[Path, ...] = (),
-    key_file: Path | None = None,
-) -> MesService | None:
-    from mes_tui.services import open_service
+def _back_office(
+    data_dir: Path | None, service: MesService | None, key_file: Path | None
+) -> BackOffice:
+    from mes_tui.backoffice import BackOffice, simulated_back_office
+
+    if service is not None:
+        return BackOffice(service=service)
+    return simulated_back_office(data_dir, key_file=key_file)
+
+
+def _opened(back_office: BackOffice, err: TextIO) -> bool:
+    """Open the back office before the first question: a failure is said in one line."""
     from mes_tui.services.errors import ServiceError
     from mes_tui.texts import plain as t
 
     try:
-        return open_service(data_dir, receipt_folders=receipt_folders, key_file=key_file)
+        back_office.open()
     except (OSError, ServiceError) as error:
         reason = error.message if isinstance(error, ServiceError) else (error.strerror or error)
         err.write(f"mes-tui : {t.OPEN_FAILED.format(reason=reason)}\n")
         err.flush()
-        return None
+        return False
+    return True
 
 
 def _forgiving(stream: TextIO) -> TextIO:

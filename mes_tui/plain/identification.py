@@ -22,7 +22,8 @@ from mes_tui.texts import vitale as tvitale
 if TYPE_CHECKING:
     from datetime import date
 
-    from mes_tui.services.api import MesService
+    from mes_tui.receipt_writer import ReceiptWriter
+    from mes_tui.services.api import MessageFeed, MesService
 
 CARD_TYPES = (CardType.SANS_PHOTO, CardType.AVEC_PHOTO)
 
@@ -31,8 +32,18 @@ class IdentificationSteps(Steps):
     """The identification and the new provisional code; the answers are kept for the person
     (offered again as defaults) until the next one."""
 
-    def __init__(self, service: MesService, console: Console, *, show_messages: bool) -> None:
-        super().__init__(service, console, show_messages=show_messages)
+    def __init__(
+        self,
+        service: MesService,
+        console: Console,
+        *,
+        show_messages: bool,
+        messages: MessageFeed | None = None,
+        receipts: ReceiptWriter | None = None,
+    ) -> None:
+        super().__init__(
+            service, console, show_messages=show_messages, messages=messages, receipts=receipts
+        )
         self._identification: Answers = {}
         self._new_code: Answers = {}
 

@@ -27,7 +27,7 @@ class ProfileSteps(Steps):
         """Ask where to save the receipt of ``nir``'s opposition (Enter keeps
         ``DATA_DIR/justificatifs``) and save it; its path, or None if the person went on
         without it (``<``, or after a refusal, confirmed)."""
-        default = str(self.engine.receipts_dir())
+        default = str(self.engine.default_receipts_dir())
         outer = self.pending
         # Set back on every way out but an exception: the end of the input must report it.
         self.pending = t.PENDING_RECEIPT

@@ -25,14 +25,25 @@ from mes_tui.texts import ui
 from mes_tui.texts import welcome as twelcome
 
 if TYPE_CHECKING:
-    from mes_tui.services.api import MesService
+    from mes_tui.receipt_writer import ReceiptWriter
+    from mes_tui.services.api import MessageFeed, MesService
 
 
 class PlainRunner(IdentificationSteps, DecisionSteps, ContactSteps, CredentialSteps, AccountSteps):
     """Serves one person after another on a console, until they quit or the input ends."""
 
-    def __init__(self, service: MesService, console: Console, *, show_messages: bool) -> None:
-        super().__init__(service, console, show_messages=show_messages)
+    def __init__(
+        self,
+        service: MesService,
+        console: Console,
+        *,
+        show_messages: bool,
+        messages: MessageFeed | None = None,
+        receipts: ReceiptWriter | None = None,
+    ) -> None:
+        super().__init__(
+            service, console, show_messages=show_messages, messages=messages, receipts=receipts
+        )
         self._steps: dict[Step, Callable[[Go], Go | None]] = {
             Step.IDENTIFY: self.identify,
             Step.NEW_CODE: self.new_code,

@@ -28,7 +28,8 @@ from mes_tui.texts import ui
 
 if TYPE_CHECKING:
     from mes_tui.models import PersonView
-    from mes_tui.services.api import MesService
+    from mes_tui.receipt_writer import ReceiptWriter
+    from mes_tui.services.api import MessageFeed, MesService
 
 log = logging.getLogger("mes_tui")
 
@@ -49,10 +50,18 @@ class Steps:
     """The engine, the console and what every step uses to ask and to follow the answers.
     The back office is reached through the engine only."""
 
-    def __init__(self, service: MesService, console: Console, *, show_messages: bool) -> None:
+    def __init__(
+        self,
+        service: MesService,
+        console: Console,
+        *,
+        show_messages: bool,
+        messages: MessageFeed | None = None,
+        receipts: ReceiptWriter | None = None,
+    ) -> None:
         self.ask = Prompter(console)
         self.show_messages = show_messages
-        self.engine = Journey(service)
+        self.engine = Journey(service, messages=messages, receipts=receipts)
         self.session = self.engine.session
         self.pending: str | None = None
         """What is left unfinished if the input ends now; None at a resting point."""

@@ -296,7 +296,7 @@ class OtpScreen(StepScreen):
         return Content.assemble(lead, (self.recipient(), "bold"))
 
     def _validity(self) -> Content:
-        lifetime = self.challenge.expires_at - self.challenge.message.sent_at
+        lifetime = self.challenge.expires_at - self.challenge.sent_at
         minutes = max(1, round(lifetime.total_seconds() / 60))
         return Content(t.VALIDITY.format(minutes=minutes))
 

@@ -297,11 +297,13 @@ class CredentialsScreen(PasswordScreen):
             return
         assert identifier is not None
         self.clear_errors()
-        nir = person.nir
+        nir, seen = person.nir, person.status
         accepted = self.session.accepted_terms
         chosen = identifier
         self.call_service(
-            lambda service: service.activate(nir, chosen, password, accepted_terms=accepted),
+            lambda service: service.activate(
+                nir, chosen, password, accepted_terms=accepted, expected=seen
+            ),
             lambda activated: self._activated(activated, chosen),
             self._refused,
         )

@@ -93,7 +93,8 @@ def request_receipt(
         else:
             screen.show_refusal(error.message)
 
-    screen.call_service(lambda service: service.save_receipt(nir, folder), saved, refused)
+    receipts = screen.mes_app.engine.receipts
+    screen.call_service(lambda service: receipts.save(service, nir, folder), saved, refused)
 
 
 def confirm_leaving(screen: StepScreen, panel: ReceiptPanel, leave: Callable[[], Any]) -> None:

@@ -1,8 +1,11 @@
-"""The simulated back office: open it with ``open_service``.
+"""The simulated back office: open it with ``open_service`` (one session of ``MesService``,
+whose ``feed`` is its ``MessageFeed``) and ``SimulatedAdmin.beside`` (``RegistryAdmin``).
+The front ends receive them from ``mes_tui.backoffice``, which builds them from the settings.
 
     service = open_service()            # MES_TUI_DATA_DIR, or the platform's user data directory
     person = service.identify("HuqZF3KXCz8k", "1 16 30 44 038 016 18", CardType.SANS_PHOTO,
                               "01024576124")
+    admin = SimulatedAdmin.beside(service)   # or open_admin(): the same registry, outbox, key
 
 A new data directory is created readable by its owner only and filled with the demo registry.
 Heavy or optional dependencies (argon2, keyring, phonenumbers, email-validator) are imported on
@@ -14,8 +17,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mes_tui import registry_file
+from mes_tui.services.admin import SimulatedAdmin
 from mes_tui.services.clock import Clock, SystemClock
 from mes_tui.services.delivery import SimulatedDelivery
 from mes_tui.services.hashing import PasswordHashing
@@ -24,14 +29,19 @@ from mes_tui.services.secrets import KeyProvider, SecretStore
 from mes_tui.services.simulated import SimulatedService
 from mes_tui.services.storage import Storage, private_dir
 
+if TYPE_CHECKING:
+    from mes_tui.services.api import MessageFeed, MesService, RegistryAdmin
+
 DATA_DIR_ENV = "MES_TUI_DATA_DIR"
 REGISTRY_FILE = registry_file.NAME
 OUTBOX_FILE = "outbox.jsonl"
 
 __all__ = [
     "DATA_DIR_ENV",
+    "SimulatedAdmin",
     "SimulatedService",
     "default_data_dir",
+    "open_admin",
     "open_service",
 ]
 
@@ -53,7 +63,6 @@ def open_service(
     delivery: SimulatedDelivery | None = None,
     secret_store: KeyProvider | None = None,
     password_hashing: PasswordHashing | None = None,
-    receipt_folders: tuple[Path, ...] = (),
     key_file: Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> SimulatedService:
@@ -61,13 +70,13 @@ def open_service(
     the demo registry if it has no registry file yet. ``clock``, ``delivery``, ``secret_store``
     and ``password_hashing`` are for tests (a fake clock, a failing outbox, a fixed key, cheap
     argon2 parameters).
-    ``receipt_folders`` restricts where receipts may be written (SSH hosts); ``key_file`` is
-    where the key that hashes codes lives when the administrator chose (SSH hosts: outside
-    ``data_dir``), else the keyring or ``data_dir/secret.key``.
+    ``key_file`` is where the key that hashes codes lives when the administrator chose (SSH
+    hosts: outside ``data_dir``), else the keyring or ``data_dir/secret.key``.
 
     Each service is a session of its own (``mes_tui.services.origin``): what it fails is counted
     for it, and for the SSH client address found in ``environ`` (default: this process's
-    environment), on top of what is counted per NIR and per identifier.
+    environment), on top of what is counted per NIR and per identifier; what it sends reaches
+    its own ``feed`` only.
 
     May raise ``StorageBusy`` (another process holds the registry too long), ``StorageFailed``
     (the registry is damaged, unreadable or unwritable, or the disk full: only a missing
@@ -92,15 +101,46 @@ def open_service(
             keys,
             clock,
             password_hashing=password_hashing,
-            receipt_folders=tuple(Path(p) for p in receipt_folders),
             client_address=client_address,
         )
 
     def fill(new: Storage) -> None:
         if isinstance(keys, SecretStore):
             keys.may_create = True  # the registry is new: so may its key be
-        service_on(new).reset_registry()
+        SimulatedAdmin.beside(service_on(new)).reset_registry()
 
     storage = Storage(path / REGISTRY_FILE)
     storage.migrate(create=fill)
     return service_on(storage)
+
+
+def open_admin(
+    data_dir: Path | None = None,
+    *,
+    clock: Clock | None = None,
+    delivery: SimulatedDelivery | None = None,
+    secret_store: KeyProvider | None = None,
+    password_hashing: PasswordHashing | None = None,
+    key_file: Path | None = None,
+) -> SimulatedAdmin:
+    """The trainer's and administrator's operations on the registry of ``data_dir``, opened
+    (created and filled if new) as ``open_service`` opens it."""
+    service = open_service(
+        data_dir,
+        clock=clock,
+        delivery=delivery,
+        secret_store=secret_store,
+        password_hashing=password_hashing,
+        key_file=key_file,
+        environ={},
+    )
+    return SimulatedAdmin.beside(service)
+
+
+if TYPE_CHECKING:
+
+    def _implements(
+        service: SimulatedService, admin: SimulatedAdmin
+    ) -> tuple[MesService, RegistryAdmin, MessageFeed]:
+        """Never called: mypy checks here that the simulation implements the interfaces."""
+        return service, admin, service.feed

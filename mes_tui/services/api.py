@@ -1,16 +1,26 @@
-"""The back-office interface the front ends call.
+"""The back-office interfaces the front ends call.
 
-One implementation exists, the local simulation (``mes_tui.services.simulated``); a real back end
-would implement the same protocol. Every method is synchronous and may block on storage or delivery:
-the interface calls them from worker threads. Refusals are raised as ``ServiceError`` subclasses
-(``mes_tui.services.errors``) whose ``message`` is the French sentence to show.
+- ``MesService``: what the journeys need, for one session (one person after another at a desk,
+  or one SSH connection). Nothing it returns is an artefact of a simulation: a remote server
+  could implement it as it stands.
+- ``RegistryAdmin``: the trainer's and administrator's operations (``mes-tui registry``,
+  ``mes-tui outbox``), apart: a front end serving people never holds it.
+- ``MessageFeed``: the messages a simulated back office "sent" for the session (the e-mails and
+  SMS a real one would hand to the network). Only a simulation has one; the front ends show them
+  where the settings allow.
+
+One implementation exists, the local simulation (``mes_tui.services.simulated``, ``.admin``,
+``.feed``); ``mes_tui.backoffice`` builds it from the settings, and ``tests/contract`` holds the
+promises any implementation must keep. Every method is synchronous and may block on storage or
+delivery: the interface calls them from worker threads. Refusals are raised as ``ServiceError``
+subclasses (``mes_tui.services.errors``) whose ``message`` is the French sentence to show.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from mes_tui.models import CardType, Channel, PersonView, Status
@@ -46,7 +56,6 @@ class CodeSent:
 
     channel: Channel
     masked_to: str
-    message: OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -55,9 +64,19 @@ class Challenge:
 
     channel: Channel  # EMAIL or SMS
     to: str  # the new address, or the mobile in E.164
+    sent_at: datetime
     expires_at: datetime
     resend_available_at: datetime
-    message: OutboxMessage
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The opposition receipt as the back office hands it over: the PDF's bytes and the file name
+    it suggests (the decision date and a random part, never the NIR). Writing it is the front
+    end's business (``mes_tui.receipt_writer``)."""
+
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -117,7 +136,14 @@ class RegistryEntry:
 
 
 class MesService(Protocol):
-    """Everything the journeys need from the back office."""
+    """Everything the journeys need from the back office, for one session."""
+
+    def prepare(self) -> None:
+        """Make ready, ahead of the first call, what the first calls need (the registry opened,
+        the key that hashes codes read from the system keyring...): a front end calls it from a
+        background thread while the person fills the first form. May raise what the first call
+        would; nothing the person did depends on it."""
+        ...
 
     # -- identification ---------------------------------------------------------------
     def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> PersonView:
@@ -176,15 +202,26 @@ class MesService(Protocol):
         (``CertificationRequired``); ``NotAttached`` if the profile is not the holder's."""
         ...
 
-    def default_receipts_dir(self) -> Path:
-        """``DATA_DIR/justificatifs``: where receipts go unless the person chooses a folder."""
+    # -- the opposition receipt: once per decision -----------------------------------------
+    def receipt(self, nir: str) -> Receipt:
+        """The receipt (PDF) of the person's current opposition, claimed for this session for
+        ``rules.RECEIPT_CLAIM`` (30 s): meanwhile another session asking gets ``ReceiptBusy``
+        (how long to wait), and this session may ask again (the claim renewed). The front end
+        writes it, then calls ``receipt_saved``; or ``release_receipt`` if it could not. A
+        claim never confirmed (the session died) lapses: the receipt is never lost.
+        ``ReceiptUnavailable`` when the person is not opposed, or the receipt of this decision
+        was already saved."""
         ...
 
-    def save_receipt(self, nir: str, folder: Path | None = None) -> Path:
-        """Write the opposition receipt (PDF) of the person's current opposition into ``folder``
-        (default: ``default_receipts_dir()``) and return its path. It can be saved once per
-        decision: ``ReceiptUnavailable`` afterwards, or when the person is not opposed.
-        ``InvalidInput(field="folder")`` when the folder cannot be created or written."""
+    def receipt_saved(self, nir: str) -> None:
+        """The receipt this session claimed is written: it can be saved no more for this
+        decision. ``ReceiptUnavailable`` when the claim was lost meanwhile (it lapsed, and
+        another session took the receipt over): the file written must then be removed."""
+        ...
+
+    def release_receipt(self, nir: str) -> None:
+        """The receipt this session claimed could not be written: another session (or this one)
+        may ask for it at once. Nothing happens when this session holds no claim."""
         ...
 
     # -- contact details ----------------------------------------------------------------
@@ -213,11 +250,19 @@ class MesService(Protocol):
         ...
 
     def activate(
-        self, nir: str, identifier: str, password: str, *, accepted_terms: bool
+        self,
+        nir: str,
+        identifier: str,
+        password: str,
+        *,
+        accepted_terms: bool,
+        expected: Status,
     ) -> PersonView:
-        """Record the credentials and activate the space, in one transaction.
-        Raises ``TermsNotAccepted``, ``InvalidInput``, ``IdentifierTaken``, ``PasswordRejected``,
-        ``AlreadyActive``, ``Locked`` (too many identifiers checked or found taken)."""
+        """Record the credentials and activate the space, in one transaction. ``expected`` is
+        the status the person saw; if it changed meanwhile (an opposition recorded by another
+        session), ``DecisionConflict`` and nothing is written; ``AlreadyActive`` if the space
+        is active. Raises ``TermsNotAccepted``, ``InvalidInput``, ``IdentifierTaken``,
+        ``PasswordRejected``, ``Locked`` (too many identifiers checked or found taken)."""
         ...
 
     def login(self, identifier: str, password: str) -> PersonView:
@@ -227,7 +272,11 @@ class MesService(Protocol):
         (an identifier is never locked: nobody can lock its owner out)."""
         ...
 
-    # -- trainer and administration -------------------------------------------------------
+
+class RegistryAdmin(Protocol):
+    """The trainer's and administrator's operations on the registry (``mes-tui registry``,
+    ``mes-tui outbox``): never offered to the person being served."""
+
     def list_registry(self) -> list[RegistryEntry]:
         """Everyone in the registry, with their current provisional code where one is valid."""
         ...
@@ -243,4 +292,20 @@ class MesService(Protocol):
 
     def outbox(self) -> list[OutboxMessage]:
         """Every simulated message sent, oldest first."""
+        ...
+
+
+MessageListener = Callable[[OutboxMessage], None]
+"""Called with each simulated message, in the thread whose call sent it."""
+
+
+class MessageFeed(Protocol):
+    """The simulated messages sent for one session, as they are sent: what lets a front end
+    show the trainer the e-mail or SMS that would have gone out. Only a simulated back office
+    has one (a real one hands its messages to the network)."""
+
+    def subscribe(self, listener: MessageListener) -> Callable[[], None]:
+        """Call ``listener(message)`` for every message sent for this session from now on, and
+        nothing from any other session, until the function returned is called. A listener
+        that raises is left out of that message only; the call that sent it still succeeds."""
         ...

@@ -1,24 +1,21 @@
-"""The opposition receipt (justificatif d'opposition): a one-page A4 PDF, written atomically.
+"""The opposition receipt (justificatif d'opposition): a one-page A4 PDF, and the file name the
+back office suggests for it.
 
-    path = write_receipt(folder, nir="116304403801618", first_name="Martine Julie",
-                         last_name="LEGUELLEC", decided_on=date(2021, 9, 28))
+    data = render_receipt(nir="116304403801618", first_name="Martine Julie",
+                          last_name="LEGUELLEC", decided_on=date(2021, 9, 28))
+    name = receipt_file_name(date(2021, 9, 28))  # justificatif-opposition-2021-09-28-xkcdqm.pdf
 
-fpdf2 (and fontTools under it) is imported when a receipt is written, never when this module is
+fpdf2 (and fontTools under it) is imported when a receipt is rendered, never when this module is
 imported: the first screens do not need it. The file name carries the decision date and a short
-random part, never the NIR (a regulated identifier). The file appears complete or not at all.
+random part, never the NIR (a regulated identifier). Writing the file is the front end's
+business (``mes_tui.receipt_writer``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
 import secrets
-import tempfile
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from mes_tui.models.dates import format_date
 from mes_tui.models.nir import format_nir, normalize_nir
@@ -27,9 +24,7 @@ from mes_tui.services.clock import PARIS
 from mes_tui.texts import receipt as t
 from mes_tui.texts.safe import printable
 
-__all__ = ["folder_problem", "write_receipt"]
-
-PRIVATE_DIR = 0o700
+__all__ = ["receipt_file_name", "render_receipt"]
 
 # DejaVu Sans cut down to the Latin scripts (assets/fonts/make_subset.py): fpdf2 parses and
 # subsets a font for every receipt, and the 6 000-glyph originals made that the slowest part.
@@ -48,12 +43,7 @@ _MUTED_RGB = (102, 102, 102)
 # No digits in the random part: the only digits of the file name are the decision date's.
 _NAME_LETTERS = "abcdefghjkmnpqrstuvwxyz"
 _TOKEN_LENGTH = 6
-_NAME_ATTEMPTS = 100
 _WORD_STARTS = " -'’"
-# What os.link answers where the file system has no hard links.
-_NO_HARD_LINKS = frozenset(
-    {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK, errno.EXDEV}
-)
 
 
 @dataclass(frozen=True)
@@ -84,40 +74,28 @@ class _Content:
         return {ord(ch) for text in texts for ch in text if not ch.isspace()}
 
 
-def write_receipt(
-    folder: Path,
+def render_receipt(
     *,
     nir: str,
     first_name: str,
     last_name: str,
     decided_on: date,
     now: datetime | None = None,
-) -> Path:
-    """Write the receipt of an opposition decided on ``decided_on`` into ``folder`` (created,
-    owner only, if missing) and return the new file's path. The file is readable by its owner
-    only and never replaces an existing file.
+) -> bytes:
+    """The PDF of the receipt of an opposition decided on ``decided_on``.
 
     ``now`` (default: the current time) is the moment of issue: the date printed as
     "Le JJ/MM/AAAA" (in metropolitan France) and the PDF's creation date; a naive ``now`` is
-    taken as the computer's local time.
-
-    Raises ``ValueError`` if ``nir`` is not a valid NIR, ``OSError`` if the folder cannot be
-    created or written; in both cases no file is left behind.
+    taken as the computer's local time. Raises ``ValueError`` if ``nir`` is not a valid NIR.
     """
     when = now if now is not None else datetime.now(UTC)
-    folder = Path(folder)
-    # The folder first: a path that cannot be made costs neither a PDF (0.6 s of CPU) nor a
-    # folder left behind.
-    made = _make_private_folders(folder)
-    try:
-        return _write_new_file(
-            folder,
-            decided_on,
-            _render(_content(nir, first_name, last_name, decided_on, when), when),
-        )
-    except BaseException:
-        _remove_if_empty(made)
-        raise
+    return _render(_content(nir, first_name, last_name, decided_on, when), when)
+
+
+def receipt_file_name(decided_on: date) -> str:
+    """``justificatif-opposition-2021-09-28-xkcdqm.pdf``: the decision date and six random
+    letters (no digits: the only ones of the name are the date's), never the NIR."""
+    return t.FILE_NAME.format(date=decided_on.isoformat(), token=_token())
 
 
 def _content(
@@ -130,11 +108,6 @@ def _content(
         issued_on=format_date(when.astimezone(PARIS).date()),
         decided_on=format_date(decided_on),
     )
-
-
-def folder_problem(error: OSError) -> str:
-    """Why ``error`` kept a receipt out of its folder, in French ("accès refusé")."""
-    return t.system_reason(error)
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -256,133 +229,6 @@ def _render(content: _Content, when: datetime) -> bytes:
     return bytes(pdf.output())
 
 
-# -- the file ---------------------------------------------------------------------------------
-
-
 def _token() -> str:
     """The random part of the file name: six letters, no digits."""
     return "".join(secrets.choice(_NAME_LETTERS) for _ in range(_TOKEN_LENGTH))
-
-
-def _make_private_folders(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents, each readable by its owner only; return those
-    created, deepest last. An existing folder (the person's own "Téléchargements", say) is left
-    as it is. If one cannot be made (a name too long, no right), those made are removed and
-    the ``OSError`` raised."""
-    missing: list[Path] = []
-    current = folder
-    while not current.is_dir() and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    made: list[Path] = []
-    try:
-        for path in reversed(missing):
-            try:
-                path.mkdir(mode=PRIVATE_DIR)
-            except FileExistsError:
-                if path.is_dir():  # another session made it meanwhile
-                    continue
-                raise
-            made.append(path)
-            os.chmod(path, PRIVATE_DIR)  # mkdir's mode is filtered by the umask
-    except BaseException:
-        _remove_if_empty(made)
-        raise
-    return made
-
-
-def _remove_if_empty(folders: list[Path]) -> None:
-    """Remove ``folders`` (deepest last in the list) that are still empty."""
-    for path in reversed(folders):
-        with contextlib.suppress(OSError):
-            path.rmdir()
-
-
-def _reserve_name(folder: Path, decided_on: date) -> Path:
-    """Create an empty, owner-only file under a new name and return it. ``O_EXCL`` makes the
-    creation fail rather than reuse a name that exists (even as a dangling symbolic link)."""
-    for _ in range(_NAME_ATTEMPTS):
-        candidate = folder / t.FILE_NAME.format(date=decided_on.isoformat(), token=_token())
-        try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return candidate
-    raise FileExistsError(f"no free file name for a receipt in {folder}")
-
-
-def _link_new_name(temp: Path, folder: Path, decided_on: date) -> Path | None:
-    """Give the complete file ``temp`` a new name by a hard link and return it: the name appears
-    with the whole file behind it (a process killed at any moment leaves no empty or partial
-    receipt), and linking fails rather than reuse a name that exists. None where the file system
-    has no hard links (FAT, some network shares)."""
-    for _ in range(_NAME_ATTEMPTS):
-        candidate = folder / t.FILE_NAME.format(date=decided_on.isoformat(), token=_token())
-        try:
-            os.link(temp, candidate)
-        except FileExistsError:
-            continue
-        except OSError as error:
-            if error.errno in _NO_HARD_LINKS:
-                return None
-            raise
-        return candidate
-    raise FileExistsError(f"no free file name for a receipt in {folder}")
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the new directory entry durable, where the system allows it (not on Windows)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-STALE_PART_SECONDS = 3600
-"""A temporary receipt file older than this was left by a process killed while writing it."""
-
-
-def _remove_stale_parts(folder: Path) -> None:
-    """Delete the temporary files a killed process left behind (never a recent one: another
-    process may be writing it now). Only whole receipts ever get a visible name."""
-    limit = time.time() - STALE_PART_SECONDS
-    for part in folder.glob(".justificatif-*.part"):
-        with contextlib.suppress(OSError):
-            if part.is_file() and not part.is_symlink() and part.stat().st_mtime < limit:
-                part.unlink()
-
-
-def _write_new_file(folder: Path, decided_on: date, data: bytes) -> Path:
-    """Write ``data`` to a temporary file in ``folder``, flush it to disk, then give it its
-    final name (a hard link; else a rename over a freshly reserved name). Whatever fails,
-    neither the temporary file nor the new name stays behind."""
-    _remove_stale_parts(folder)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".justificatif-", suffix=".part")
-    temp = Path(temp_name)
-    final: Path | None = None
-    done = False
-    try:
-        with os.fdopen(fd, "wb") as stream:  # mkstemp: mode 0600
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        final = _link_new_name(temp, folder, decided_on)
-        if final is None:
-            # No hard links here: a kill between these two steps would leave an empty file.
-            final = _reserve_name(folder, decided_on)
-            os.replace(temp, final)
-        else:
-            temp.unlink()
-        done = True
-        _fsync_folder(folder)
-        return final
-    finally:
-        if not done:
-            temp.unlink(missing_ok=True)
-            if final is not None:
-                final.unlink(missing_ok=True)

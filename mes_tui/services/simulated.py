@@ -1,4 +1,5 @@
-"""The simulated back office: ``MesService`` on a local SQLite registry and a file outbox.
+"""The simulated back office: ``MesService`` on a local SQLite registry and a file outbox (the
+trainer's operations are ``mes_tui.services.admin``, the messages of a session its ``feed``).
 
 It applies the rules a real back office would (DOMAIN.md, security rules): one message whatever
 part of an identification was wrong, lockouts per NIR, waits per identifier, waits then locks
@@ -19,15 +20,13 @@ import contextlib
 import hmac
 import logging
 import math
-import os
 import secrets
 import sqlite3
-from collections import defaultdict
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace as evolve
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticCustomError
@@ -55,14 +54,14 @@ from mes_tui.models import (
     password_problems,
 )
 from mes_tui.models.dates import check_birth_date
-from mes_tui.services import demo, rules
+from mes_tui.services import rules
 from mes_tui.services.api import (
     Challenge,
     CodeSent,
     Decision,
     IdentifierCheck,
     OutboxMessage,
-    RegistryEntry,
+    Receipt,
 )
 from mes_tui.services.clock import Clock, local_date, next_local_midnight
 from mes_tui.services.delivery import DeliveryError, SimulatedDelivery
@@ -95,23 +94,19 @@ from mes_tui.services.errors import (
     TooManyRequests,
     UnknownPerson,
 )
+from mes_tui.services.feed import SessionFeed
 from mes_tui.services.hashing import KeyedHasher, PasswordHashing
-from mes_tui.services.importing import PersonRecord, carries_nir, validate_rows
+from mes_tui.services.importing import carries_nir
 from mes_tui.services.origin import new_session_id
 from mes_tui.services.rules import PaceRule, QuotaRule, ThrottleRule
 from mes_tui.services.secrets import KeyProvider
 from mes_tui.services.storage import Storage, day, from_day, from_instant, instant
-from mes_tui.texts import safe
 from mes_tui.texts import service as t
 from mes_tui.texts import validation as vt
 
 log = logging.getLogger("mes_tui")
 
 T = TypeVar("T")
-
-# Messages whose code is a provisional code (the trainer's list shows the current one).
-RECEIPTS_DIR = "justificatifs"
-PROVISIONAL_CODE_PURPOSES = frozenset({"code_provisoire", "invitation"})
 
 _PERSON_COLUMNS = (
     "id, nir, first_name, last_name, birth_date, card_type, card_serial, email, mobile, status, "
@@ -179,6 +174,15 @@ class _Pending:
     expires_at: datetime
     attempts_left: int
     sent_at: datetime
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A receipt this session claimed: whose, under which token, for which decision."""
+
+    person_id: int
+    token: str
+    decided_on: date
 
 
 def _select_people(
@@ -839,17 +843,22 @@ class SimulatedService:
         clock: Clock,
         *,
         password_hashing: PasswordHashing | None = None,
-        receipt_folders: tuple[Path, ...] = (),
         session_id: str | None = None,
         client_address: str | None = None,
+        feed: SessionFeed | None = None,
     ) -> None:
         self.storage = storage
         self.delivery = delivery
         self.clock = clock
         self.hasher = KeyedHasher(keys)
         self.passwords = password_hashing or PasswordHashing()
-        self.receipt_folders: tuple[Path, ...] = receipt_folders
-        """Folders receipts may be written to, besides the default one (empty: anywhere)."""
+        self.feed = feed if feed is not None else SessionFeed()
+        """The messages this session sends (``MessageFeed``): for the front ends that may
+        show them, never in what the methods return."""
+        self._receipt_claims: dict[str, _Claim] = {}
+        """The receipts this session claimed (``receipt``) and has not confirmed or released,
+        by NIR."""
+        self._claims_lock = threading.Lock()
         self._session = session_id or new_session_id()
         """What this session's failures are counted under (as a keyed hash, never in clear):
         one per service, so one per run of the program (``mes_tui.services.origin``)."""
@@ -858,6 +867,11 @@ class SimulatedService:
         self.draw: Callable[[int], int] = secrets.randbelow
         """Random numbers for the suggested identifiers: ``draw(n)`` is below n (tests make
         it repeatable)."""
+
+    def prepare(self) -> None:
+        # The key that hashes codes may come from the system keyring: slow to import and to
+        # ask (hundreds of ms), else the first submit waits for it.
+        self.hasher.load_key()
 
     def _paced(self, session: PaceRule, client: PaceRule) -> list[Paced]:
         """This session's count under ``session``, and its SSH client's under ``client``."""
@@ -1014,7 +1028,9 @@ class SimulatedService:
             raise TooManyRequests(rules.CODE_REQUESTS_PER_DAY)
         code = new_provisional_code()
         try:
-            message = self._send(
+            message = send(
+                self.delivery,
+                self.hasher,
                 Channel.EMAIL,
                 person.email,
                 "code_provisoire",
@@ -1034,7 +1050,8 @@ class SimulatedService:
             )
         )
         log.info("nouveau code provisoire envoyé")
-        return CodeSent(channel=Channel.EMAIL, masked_to=mask_email(person.email), message=message)
+        self.feed.publish(message)
+        return CodeSent(channel=Channel.EMAIL, masked_to=mask_email(person.email))
 
     # -- people and decisions ----------------------------------------------------------------
     def get_person(self, nir: str) -> PersonView:
@@ -1090,40 +1107,12 @@ class SimulatedService:
         return decision
 
     # -- the opposition receipt ---------------------------------------------------------------
-    def default_receipts_dir(self) -> Path:
-        return self.storage.path.parent / RECEIPTS_DIR
-
-    def _receipt_target(self, folder: Path | None) -> Path:
-        """The folder a receipt may go to: absolute, and among ``receipt_folders`` (plus the
-        default folder) when the administrator restricted them (SSH hosts)."""
-        default = self.default_receipts_dir()
-        if folder is None:
-            return default
-        try:
-            target = Path(folder).expanduser()
-            if safe.has_control_characters(str(target)):
-                # ESC, BEL, bidi overrides in a folder name: shown later, they would act.
-                raise InvalidInput("folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME))
-            if not target.is_absolute():
-                raise InvalidInput("folder", t.RECEIPT_FOLDER_RELATIVE)
-            if self.receipt_folders:
-                real = Path(os.path.realpath(target))
-                # Each folder once, as the person reads them (the default is often listed too).
-                folders = dict.fromkeys(
-                    Path(os.path.realpath(p)) for p in (default, *self.receipt_folders)
-                )
-                if not any(real == a or a in real.parents for a in folders):
-                    shown = ", ".join(safe.printable(str(p)) for p in folders)
-                    raise InvalidInput("folder", t.RECEIPT_FOLDER_NOT_ALLOWED.format(folders=shown))
-        except ValueError:  # a NUL byte, or a name the system cannot encode
-            raise InvalidInput(
-                "folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME)
-            ) from None
-        return target
-
-    def save_receipt(self, nir: str, folder: Path | None = None) -> Path:
+    # Claimed first, then rendered, then handed over; the front end writes it and confirms:
+    # of many sessions asking at once one renders a PDF, the others are told to wait. A
+    # session killed after writing leaves a whole receipt in the folder and the receipt still
+    # available once its claim has lapsed: never a receipt lost.
+    def receipt(self, nir: str) -> Receipt:
         nir = _field("nir", normalize_nir, nir)
-        target = self._receipt_target(folder)
 
         def available(conn: sqlite3.Connection) -> _Person:
             person = _require_person(conn, nir)
@@ -1135,19 +1124,19 @@ class SimulatedService:
         decided_on = person.decided_on
         assert decided_on is not None  # every opposition is dated
         now = self.clock.now()
-        token = secrets.token_hex(8)
+        with self._claims_lock:
+            mine = self._receipt_claims.get(nir)
+        # Asked again by this session (a folder refused, another tried): the same claim.
+        token = mine.token if mine is not None else secrets.token_hex(8)
         held_for = int(rules.RECEIPT_CLAIM.total_seconds())
 
-        # Held first, then written, then taken: of many sessions saving at once one renders a
-        # PDF, the others are told to wait. A session killed after writing leaves a whole
-        # receipt in the folder and the receipt still available once its hold has passed:
-        # never a receipt lost.
         def hold(conn: sqlite3.Connection) -> datetime | None:
             """None if held by us; else the end of another session's hold."""
             held = conn.execute(
                 "UPDATE people SET receipt_claim = ?, receipt_claimed_until = ? "
                 "WHERE id = ? AND status = ? AND decided_on = ? AND receipt_available = 1 "
-                "AND (receipt_claimed_until IS NULL OR receipt_claimed_until <= ?)",
+                "AND (receipt_claimed_until IS NULL OR receipt_claimed_until <= ? "
+                "OR receipt_claim = ?)",
                 (
                     token,
                     instant(now + rules.RECEIPT_CLAIM),
@@ -1155,6 +1144,7 @@ class SimulatedService:
                     Status.OPPOSEE.value,
                     day(decided_on),
                     instant(now),
+                    token,
                 ),
             ).rowcount
             if held:
@@ -1167,39 +1157,36 @@ class SimulatedService:
                 raise ReceiptUnavailable()
             return from_instant(row["receipt_claimed_until"])
 
-        def release(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "UPDATE people SET receipt_claim = NULL, receipt_claimed_until = NULL "
-                "WHERE id = ? AND receipt_claim = ?",
-                (person.id, token),
-            )
-
         other_until = self.storage.write(hold)
         if other_until is not None:
             log.info("justificatif d'opposition en cours d'enregistrement ailleurs")
             wait = max(1, min(held_for, math.ceil((other_until - now).total_seconds())))
             raise ReceiptBusy(wait)
-        from mes_tui.services.receipts import folder_problem, write_receipt
+        claim = _Claim(person.id, token, decided_on)
+        with self._claims_lock:
+            self._receipt_claims[nir] = claim
+        from mes_tui.services.receipts import receipt_file_name, render_receipt
 
         try:
-            path = write_receipt(
-                target,
+            data = render_receipt(
                 nir=person.nir,
                 first_name=person.first_name,
                 last_name=person.last_name,
                 decided_on=decided_on,
                 now=now,
             )
-        except BaseException as error:
-            self.storage.write(release)
-            if isinstance(error, OSError):
-                reason = folder_problem(error)
-                raise InvalidInput("folder", t.RECEIPT_FOLDER.format(reason=reason)) from None
-            if isinstance(error, ValueError):  # a NUL byte, or a name the system cannot encode
-                raise InvalidInput(
-                    "folder", t.RECEIPT_FOLDER.format(reason=t.RECEIPT_FOLDER_NAME)
-                ) from None
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.release_receipt(nir)
             raise
+        return Receipt(filename=receipt_file_name(decided_on), data=data)
+
+    def receipt_saved(self, nir: str) -> None:
+        nir = _field("nir", normalize_nir, nir)
+        with self._claims_lock:
+            claim = self._receipt_claims.get(nir)
+        if claim is None:
+            raise ReceiptUnavailable()
 
         def take(conn: sqlite3.Connection) -> int:
             # Still ours even if the hold has passed, as long as no other session took it over.
@@ -1208,21 +1195,30 @@ class SimulatedService:
                 "receipt_claimed_until = NULL "
                 "WHERE id = ? AND status = ? AND decided_on = ? AND receipt_available = 1 "
                 "AND receipt_claim = ?",
-                (person.id, Status.OPPOSEE.value, day(decided_on), token),
+                (claim.person_id, Status.OPPOSEE.value, day(claim.decided_on), claim.token),
             ).rowcount
 
-        try:
-            taken = self.storage.write(take)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            with contextlib.suppress(Exception):
-                self.storage.write(release)
-            raise
+        taken = self.storage.write(take)  # if it fails, the claim stays ours to release
+        with self._claims_lock:
+            if self._receipt_claims.get(nir) is claim:
+                del self._receipt_claims[nir]
         if taken == 0:
-            path.unlink(missing_ok=True)
             raise ReceiptUnavailable()
         log.info("justificatif d'opposition enregistré")
-        return path
+
+    def release_receipt(self, nir: str) -> None:
+        nir = _field("nir", normalize_nir, nir)
+        with self._claims_lock:
+            claim = self._receipt_claims.pop(nir, None)
+        if claim is None:
+            return
+        self.storage.write(
+            lambda conn: conn.execute(
+                "UPDATE people SET receipt_claim = NULL, receipt_claimed_until = NULL "
+                "WHERE id = ? AND receipt_claim = ?",
+                (claim.person_id, claim.token),
+            )
+        )
 
     # -- contact details ---------------------------------------------------------------------
     def start_contact_change(self, nir: str, channel: Channel, new_value: str) -> Challenge:
@@ -1281,7 +1277,9 @@ class SimulatedService:
         minutes = int(rules.OTP_VALIDITY.total_seconds() // 60)
         try:
             if channel is Channel.EMAIL:
-                message = self._send(
+                message = send(
+                    self.delivery,
+                    self.hasher,
                     Channel.EMAIL,
                     value,
                     "verification_email",
@@ -1291,7 +1289,9 @@ class SimulatedService:
                     person.nir,
                 )
             else:
-                message = self._send(
+                message = send(
+                    self.delivery,
+                    self.hasher,
                     Channel.SMS,
                     value,
                     "verification_mobile",
@@ -1329,12 +1329,13 @@ class SimulatedService:
 
         self.storage.write(store)
         log.info("code à usage unique envoyé (%s)", channel.value)
+        self.feed.publish(message)
         return Challenge(
             channel=channel,
             to=value,
+            sent_at=now,
             expires_at=expires_at,
             resend_available_at=resend_at,
-            message=message,
         )
 
     def verify_contact_code(self, nir: str, channel: Channel, code: str) -> PersonView:
@@ -1457,11 +1458,18 @@ class SimulatedService:
         return result
 
     def activate(
-        self, nir: str, identifier: str, password: str, *, accepted_terms: bool
+        self,
+        nir: str,
+        identifier: str,
+        password: str,
+        *,
+        accepted_terms: bool,
+        expected: Status,
     ) -> PersonView:
         if not accepted_terms:
             raise TermsNotAccepted()
         nir = _field("nir", normalize_nir, nir)
+        seen = _status("expected", expected)
         ident = self._identifier(nir, identifier)
         today = local_date(self.clock)
         now = self.clock.now()
@@ -1472,6 +1480,8 @@ class SimulatedService:
             person = _require_person(conn, nir)
             if person.status is Status.ACTIVE:
                 raise AlreadyActive()
+            if person.status is not seen:  # decided meanwhile (another session opposed)
+                raise DecisionConflict(person.status.value, person.decided_on)
             # A few answers more than the checks: who used them up can still validate.
             held = _quota_hold(conn, quotas, now, extra)
             if held is not None:
@@ -1501,24 +1511,30 @@ class SimulatedService:
         hashed = self.passwords.hash(password)  # slow: outside any transaction
 
         def record(conn: sqlite3.Connection) -> PersonView | str:
+            # Only from the status the person saw: a decision recorded meanwhile by another
+            # session (checked above, then while the password was hashed) wins.
             try:
                 updated = conn.execute(
                     "UPDATE people SET identifier = ?, password_hash = ?, status = ?, "
                     "decided_on = ?, receipt_available = 0, provisional_code_hash = NULL "
-                    "WHERE id = ? AND status <> ?",
+                    "WHERE id = ? AND status = ? AND status <> ?",
                     (
                         ident,
                         hashed,
                         Status.ACTIVE.value,
                         day(today),
                         person.id,
+                        seen.value,
                         Status.ACTIVE.value,
                     ),
                 ).rowcount
             except sqlite3.IntegrityError:
                 return "taken"
             if updated == 0:
-                return "active"
+                current = _person_by_id(conn, person.id)
+                if current.status is Status.ACTIVE:
+                    return "active"
+                raise DecisionConflict(current.status.value, current.decided_on)
             return _view(conn, _person_by_id(conn, person.id), today)
 
         result = self.storage.write(record)
@@ -1599,166 +1615,25 @@ class SimulatedService:
         log.info("connexion réussie")
         return self.storage.write(succeed)
 
-    # -- trainer and administration ------------------------------------------------------------
-    def list_registry(self) -> list[RegistryEntry]:
-        now = self.clock.now()
-        codes_by_ref: dict[str, list[str]] = defaultdict(list)
-        for ref, message in self.delivery.read_records():
-            if ref and message.code and message.purpose in PROVISIONAL_CODE_PURPOSES:
-                codes_by_ref[ref].append(message.code)
 
-        def load(
-            conn: sqlite3.Connection,
-        ) -> tuple[list[_Person], dict[int, list[str]], dict[str, datetime]]:
-            people = _select_people(conn, "1 = 1", ())
-            profiles: dict[int, list[str]] = defaultdict(list)
-            for row in conn.execute(
-                "SELECT a.holder_id, p.nir FROM attachments a JOIN people p ON p.id = a.profile_id "
-                "ORDER BY a.holder_id, a.position"
-            ):
-                profiles[int(row["holder_id"])].append(str(row["nir"]))
-            locks = {
-                str(row["subject_hash"]): from_instant(row["locked_until"])
-                for row in conn.execute(
-                    "SELECT subject_hash, locked_until FROM throttle "
-                    "WHERE scope = ? AND locked_until > ?",
-                    (rules.IDENTIFY.scope, instant(now)),
-                )
-            }
-            return people, profiles, locks
-
-        people, profiles, locks = self.storage.read(load)
-        entries = []
-        for person in people:
-            entries.append(
-                RegistryEntry(
-                    nir=person.nir,
-                    first_name=person.first_name,
-                    last_name=person.last_name,
-                    birth_date=person.birth_date,
-                    card_type=person.card_type,
-                    card_serial=person.card_serial,
-                    provisional_code=self._current_code(person, codes_by_ref),
-                    status=person.status,
-                    email=person.email,
-                    mobile=person.mobile,
-                    profiles=tuple(profiles.get(person.id, ())),
-                    decided_on=person.decided_on,
-                    identifier=person.identifier,
-                    locked_until=locks.get(self.hasher.subject(rules.IDENTIFY.scope, person.nir)),
-                )
-            )
-        return entries
-
-    def _current_code(self, person: _Person, codes_by_ref: dict[str, list[str]]) -> str | None:
-        """The clear code of the newest message whose code is the one on file (the registry holds
-        only its hash)."""
-        if person.provisional_code_hash is None:
-            return None
-        for code in reversed(codes_by_ref.get(self.hasher.person_ref(person.nir), [])):
-            if KeyedHasher.same(
-                person.provisional_code_hash, self.hasher.provisional_code(person.nir, code)
-            ):
-                return code
-        return None
-
-    def import_registry(self, rows: list[dict[str, Any]]) -> int:
-        today = local_date(self.clock)
-
-        def load(conn: sqlite3.Connection) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-            registry = {
-                str(row["nir"]): row["identifier"]
-                for row in conn.execute("SELECT nir, identifier FROM people")
-            }
-            attachments: dict[str, list[str]] = defaultdict(list)
-            for row in conn.execute(
-                "SELECT holder.nir AS holder, profile.nir AS profile FROM attachments "
-                "JOIN people AS holder ON holder.id = attachments.holder_id "
-                "JOIN people AS profile ON profile.id = attachments.profile_id"
-            ):
-                attachments[str(row["holder"])].append(str(row["profile"]))
-            return registry, attachments
-
-        registry, attachments = self.storage.read(load)
-        records = validate_rows(rows, today=today, registry=registry, attachments=attachments)
-        password_hashes = {
-            record.nir: self.passwords.hash(record.password)
-            for record in records
-            if record.password is not None
-        }
-        self._send_invitations(records)
-        now = self.clock.now()
-        self.storage.write(lambda conn: _store(conn, records, password_hashes, self.hasher, now))
-        log.info("registre : %d personne(s) importée(s)", len(records))
-        return len(records)
-
-    def reset_registry(self) -> None:
-        """Replace everything in the registry with the demo people (``open_service`` fills a
-        registry it makes this way, before the file takes its name)."""
-        today = local_date(self.clock)
-        now = self.clock.now()
-        records = validate_rows(demo.demo_people(now), today=today, registry={})
-        password_hashes = {
-            record.nir: demo.DEMO_PASSWORD_HASHES.get(record.password)
-            or self.passwords.hash(record.password)
-            for record in records
-            if record.password is not None
-        }
-        self.hasher.load_key()  # before the write lock: the key may come from the keyring
-
-        def replace(conn: sqlite3.Connection) -> None:
-            for table in ("otp_limits", "pending_otp", "throttle", "attachments", "people", "meta"):
-                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            _store(conn, records, password_hashes, self.hasher, now)
-            conn.execute("INSERT INTO meta (name, value) VALUES ('seeded', ?)", (instant(now),))
-
-        # Post first, then commit: a failed delivery leaves the registry as it was. (Two
-        # sessions making a new registry at once may both post: the codes are the same.)
-        self._send_invitations(records)
-        self.storage.write(replace)
-        log.info("registre de démonstration installé")
-
-    def _send_invitations(self, records: list[PersonRecord]) -> None:
-        """Post each person's provisional code: by e-mail where there is one, else by letter."""
-        for record in records:
-            if record.provisional_code is None:
-                continue
-            body = t.LETTER_BODY_INVITATION.format(
-                name=record.full_name, code=record.provisional_code
-            )
-            if record.email:
-                channel, to, subject = Channel.EMAIL, record.email, t.MAIL_SUBJECT_INVITATION
-            else:
-                channel, to, subject = (
-                    Channel.COURRIER,
-                    record.full_name,
-                    t.LETTER_SUBJECT_INVITATION,
-                )
-            self._send(
-                channel, to, "invitation", subject, body, record.provisional_code, record.nir
-            )
-
-    def outbox(self) -> list[OutboxMessage]:
-        return self.delivery.read_all()
-
-    # -- delivery --------------------------------------------------------------------------------
-    def _send(
-        self,
-        channel: Channel,
-        to: str,
-        purpose: str,
-        subject: str,
-        body: str,
-        code: str | None,
-        nir: str,
-    ) -> OutboxMessage:
-        try:
-            return self.delivery.send(
-                channel, to, purpose, subject, body, code, ref=self.hasher.person_ref(nir)
-            )
-        except DeliveryError:
-            log.warning("échec de l'envoi simulé (%s, %s)", channel.value, purpose)
-            raise DeliveryFailed() from None
+def send(
+    delivery: SimulatedDelivery,
+    hasher: KeyedHasher,
+    channel: Channel,
+    to: str,
+    purpose: str,
+    subject: str,
+    body: str,
+    code: str | None,
+    nir: str,
+) -> OutboxMessage:
+    """Post one message through the simulated delivery, with the keyed reference of the person
+    it is about (never the NIR); ``DeliveryFailed`` when it is refused."""
+    try:
+        return delivery.send(channel, to, purpose, subject, body, code, ref=hasher.person_ref(nir))
+    except DeliveryError:
+        log.warning("échec de l'envoi simulé (%s, %s)", channel.value, purpose)
+        raise DeliveryFailed() from None
 
 
 # -- helpers that need a connection ------------------------------------------------------------
@@ -1825,87 +1700,3 @@ def _suggest(
         )
     }
     return [candidate for candidate in candidates if candidate not in taken][: rules.SUGGESTIONS]
-
-
-def _store(
-    conn: sqlite3.Connection,
-    records: list[PersonRecord],
-    password_hashes: dict[str, str],
-    hasher: KeyedHasher,
-    now: datetime,
-) -> None:
-    """Add or replace ``records`` (and their attachments, and their demo locks)."""
-    nirs = [record.nir for record in records]
-    # Free the identifiers of the people being replaced first: two of them may swap theirs.
-    for nir in nirs:
-        conn.execute("UPDATE people SET identifier = NULL WHERE nir = ?", (nir,))
-    ids: dict[str, int] = {}
-    for record in records:
-        values = (
-            record.first_name,
-            record.last_name,
-            record.birth_date.isoformat(),
-            record.card_type.value,
-            record.card_serial,
-            record.email,
-            record.mobile,
-            record.status.value,
-            day(record.decided_on) if record.decided_on else None,
-            record.identifier,
-            password_hashes.get(record.nir),
-            hasher.provisional_code(record.nir, record.provisional_code)
-            if record.provisional_code
-            else None,
-            record.nir,
-        )
-        existing = conn.execute("SELECT id FROM people WHERE nir = ?", (record.nir,)).fetchone()
-        if existing is None:
-            conn.execute(
-                "INSERT INTO people (first_name, last_name, birth_date, card_type, card_serial, "
-                "email, mobile, status, decided_on, identifier, password_hash, "
-                "provisional_code_hash, nir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-        else:
-            conn.execute(
-                "UPDATE people SET first_name = ?, last_name = ?, birth_date = ?, card_type = ?, "
-                "card_serial = ?, email = ?, mobile = ?, status = ?, decided_on = ?, "
-                "identifier = ?, password_hash = ?, provisional_code_hash = ?, "
-                "code_requests_day = '', code_requests_count = 0, receipt_available = 0 "
-                "WHERE nir = ?",
-                values,
-            )
-        ids[record.nir] = int(
-            conn.execute("SELECT id FROM people WHERE nir = ?", (record.nir,)).fetchone()["id"]
-        )
-        conn.execute("DELETE FROM pending_otp WHERE person_id = ?", (ids[record.nir],))
-        conn.execute("DELETE FROM otp_limits WHERE person_id = ?", (ids[record.nir],))
-    for record in records:
-        holder_id = ids[record.nir]
-        conn.execute("DELETE FROM attachments WHERE holder_id = ?", (holder_id,))
-        for position, profile_nir in enumerate(record.profiles):
-            profile_id = ids.get(profile_nir)
-            if profile_id is None:
-                profile_id = int(
-                    conn.execute("SELECT id FROM people WHERE nir = ?", (profile_nir,)).fetchone()[
-                        "id"
-                    ]
-                )
-            conn.execute(
-                "INSERT INTO attachments (holder_id, profile_id, position) VALUES (?, ?, ?)",
-                (holder_id, profile_id, position),
-            )
-        if record.locked_until is not None:
-            subject = hasher.subject(rules.IDENTIFY.scope, record.nir)
-            _clear_failures(conn, rules.IDENTIFY, subject)
-            conn.execute(
-                "INSERT INTO throttle (scope, subject_hash, failures, first_failure_at, "
-                "locked_until) VALUES (?, ?, ?, ?, ?)",
-                (
-                    rules.IDENTIFY.scope,
-                    subject,
-                    rules.IDENTIFY.max_failures,
-                    instant(min(now, record.locked_until)),
-                    instant(record.locked_until),
-                ),
-            )

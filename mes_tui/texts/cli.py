@@ -26,6 +26,7 @@ HELP_REGISTRY_RESET_KEY = "créer une nouvelle clé des codes (la perdue ne se r
 HELP_OUTBOX = "messages envoyés par la distribution simulée (e-mail, SMS, courrier)"
 HELP_JSON = "sortie JSON"
 RESET_DONE = "Registre de démonstration restauré."
+NO_ADMIN = "ce back office ne s'administre pas depuis ce poste"
 IMPORT_DONE = "{count} personne(s) importée(s)."
 IMPORT_REJECTED = "import refusé, aucune personne importée : {count} ligne(s) invalide(s)"
 IMPORT_ROW = "ligne {row} : {reason}"

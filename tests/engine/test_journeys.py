@@ -4,6 +4,7 @@ they show them the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from mes_tui.services import SimulatedService
 from mes_tui.services import demo as d
 from mes_tui.services import errors as e
 from mes_tui.services.clock import FakeClock
+from tests.simulation import admin
 from tests.unit.conftest import MARTINE, MARTINE_CODE, MARTINE_SERIAL
 
 SANS, AVEC = CardType.SANS_PHOTO, CardType.AVEC_PHOTO
@@ -33,7 +35,7 @@ def journey(service: SimulatedService) -> Journey:
 
 
 def last_code(service: SimulatedService, to: str) -> str:
-    code = [m.code for m in service.outbox() if m.to == to][-1]
+    code = [m.code for m in admin(service).outbox() if m.to == to][-1]
     assert code is not None
     return code
 
@@ -110,7 +112,7 @@ def test_a_new_provisional_code_then_the_identification(
     sent = journey.send_new_code()
     assert isinstance(sent, Go) and (sent.step, sent.fresh) == (Step.IDENTIFY, True)
     assert sent.notice is not None and "Un nouveau code provisoire" in sent.notice
-    code = [m.code for m in service.outbox() if m.purpose == "code_provisoire"][-1]
+    code = [m.code for m in admin(service).outbox() if m.purpose == "code_provisoire"][-1]
     assert code is not None
     assert journey.identify(code, MARTINE, SANS, MARTINE_SERIAL) == Go(
         Step.DECISION, Branch.ACTIVATION, fresh=True
@@ -221,10 +223,76 @@ def test_activated_elsewhere_meanwhile_goes_back_to_the_welcome_page(
 ) -> None:
     identified_martine(journey)
     journey.decide(Branch.ACTIVATION, accepted_terms=True)
-    service.activate(MARTINE, "martine.ailleurs", PASSWORD, accepted_terms=True)
+    service.activate(
+        MARTINE,
+        "martine.ailleurs",
+        PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     outcome = journey.activate("martine.leguellec", PASSWORD)
     assert isinstance(outcome, Refused) and outcome.go is not None
     assert outcome.go.step is Step.WELCOME and journey.session.person is None
+
+
+def test_opposed_elsewhere_meanwhile_the_activation_shows_the_decision(
+    journey: Journey, service: SimulatedService, new_session: Callable[[], SimulatedService]
+) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    new_session().oppose(MARTINE, expected=Status.EN_ATTENTE)  # another desk
+    outcome = journey.activate("martine.leguellec", PASSWORD)
+    assert isinstance(outcome, Refused)
+    assert outcome.go == Go(Step.DECISION, Branch.ACTIVATION, fresh=True)
+    assert "Une décision a déjà été enregistrée" in outcome.message
+    assert journey.person.status is Status.OPPOSEE  # what the registry holds, read again
+    assert service.get_person(MARTINE).identifier is None  # nothing of the activation
+
+
+# -- the simulated messages and the receipt folder --------------------------------------------
+def test_given_a_feed_the_journey_keeps_the_messages_of_its_session(
+    service: SimulatedService, new_session: Callable[[], SimulatedService]
+) -> None:
+    journey = Journey(service, messages=service.feed)
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    assert journey.session.messages == []
+    journey.start_contact_change(Channel.EMAIL, "martine.nouvelle@example.fr")
+    (message,) = journey.session.messages
+    assert message.to == "martine.nouvelle@example.fr" and message.purpose == "verification_email"
+    new_session().start_contact_change(d.KARIM, Channel.EMAIL, "karim@example.fr")  # not ours
+    assert len(journey.session.messages) == 1
+    journey.wipe()  # the next person: nothing of the last one's messages
+    assert journey.session.messages == []
+    service.start_contact_change(MARTINE, Channel.SMS, "06 11 12 13 14")
+    assert [m.to for m in journey.session.messages] == ["+33611121314"]
+    journey.close()
+    service.start_contact_change(d.KARIM, Channel.SMS, "06 22 33 44 55")
+    assert len(journey.session.messages) == 1
+
+
+def test_without_a_feed_no_message_is_kept(journey: Journey) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    sent = journey.start_contact_change(Channel.EMAIL, "martine.nouvelle@example.fr")
+    assert isinstance(sent, Done) and not hasattr(sent.value, "message")
+    assert journey.session.messages == []
+
+
+def test_receipts_go_where_the_front_end_says(service: SimulatedService, tmp_path: Path) -> None:
+    from mes_tui.receipt_writer import ReceiptWriter
+
+    journey = Journey(service, receipts=ReceiptWriter(tmp_path / "recus", (tmp_path / "ok",)))
+    assert journey.default_receipts_dir() == tmp_path / "recus"
+    identified_martine(journey)
+    journey.decide(Branch.OPPOSITION, accepted_terms=False)
+    journey.oppose()
+    outside = journey.save_receipt(MARTINE, tmp_path / "ailleurs")
+    assert isinstance(outside, Refused) and outside.field == "folder"
+    saved = journey.save_receipt(MARTINE, None)
+    assert isinstance(saved, Done) and saved.value.parent == tmp_path / "recus"
+    # Without a writer of its own: the data folder's, as MES_TUI_DATA_DIR says.
+    assert Journey(service).default_receipts_dir() == tmp_path / "data" / "justificatifs"
 
 
 def test_a_wrong_one_time_code_stays_on_the_code(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mes_tui.app import MesApp
+from mes_tui.backoffice import BackOffice
 from mes_tui.services import SimulatedService, open_service
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.hashing import PasswordHashing
@@ -48,7 +49,9 @@ def service(data_dir: Path, clock: FakeClock, demo_template: Path):  # type: ign
 
 @pytest.fixture
 def app(service) -> MesApp:  # type: ignore[no-untyped-def]
-    return MesApp(service=service, show_messages=True)
+    return MesApp(
+        back_office=BackOffice(service=service, messages=service.feed), show_messages=True
+    )
 
 
 # -- the plain mode ----------------------------------------------------------------------------

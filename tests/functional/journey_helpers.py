@@ -20,6 +20,7 @@ from textual.widgets import Static
 from mes_tui.services import demo
 from mes_tui.services.api import MesService
 from mes_tui.widgets.fields import ErrorSummary, FormField
+from tests.simulation import admin
 
 SIZE = (80, 24)
 
@@ -227,7 +228,7 @@ def summary_text(screen: Screen[Any]) -> str:
 
 def newest_code(service: MesService, purpose: str = "code_provisoire") -> str:
     """The code carried by the newest simulated message for ``purpose``."""
-    for message in reversed(service.outbox()):
+    for message in reversed(admin(service).outbox()):
         if message.purpose == purpose and message.code is not None:
             return message.code
     raise AssertionError(f"no {purpose} message in the outbox")

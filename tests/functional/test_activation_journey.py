@@ -59,6 +59,7 @@ from tests.functional.journey_helpers import (
     wait_for,
     wait_for_screen,
 )
+from tests.simulation import admin
 
 PASSWORD = "Vert&Olive2024"
 MARTINE_NEW_EMAIL = "martine.leguellec@exemple.fr"
@@ -78,7 +79,7 @@ def app(service: SimulatedService) -> MesApp:
 
 
 def entry(service: SimulatedService, nir: str) -> RegistryEntry:
-    return next(e for e in service.list_registry() if e.nir == nir)
+    return next(e for e in admin(service).list_registry() if e.nir == nir)
 
 
 async def request_code(
@@ -175,7 +176,7 @@ async def test_martine_activates_with_a_new_code_from_the_welcome_screen(
             MARTINE_SERIAL,
             MARTINE_MASKED_EMAIL,
         )
-        sent = service.outbox()[-1]
+        sent = admin(service).outbox()[-1]
         assert sent.purpose == "code_provisoire"
         assert sent.to == "dlfr-cn5-tma-support-cobra@atos.net"
         new_code = newest_code(service)
@@ -204,7 +205,7 @@ async def test_martine_activates_with_a_new_code_from_the_welcome_screen(
         await verify_contact(
             pilot, service, "edit-email", "email", MARTINE_NEW_EMAIL, "verification_email"
         )
-        assert service.outbox()[-1].to == MARTINE_NEW_EMAIL
+        assert admin(service).outbox()[-1].to == MARTINE_NEW_EMAIL
         assert app.screen is contacts
         assert text_of(contacts.query_one("#confirmation")) == tc.EMAIL_CHANGED
         assert text_of(contacts.query_one("#email-value")) == MARTINE_NEW_EMAIL
@@ -218,7 +219,7 @@ async def test_martine_activates_with_a_new_code_from_the_welcome_screen(
             MARTINE_MOBILE_TYPED,
             "verification_mobile",
         )
-        assert service.outbox()[-1].to == MARTINE_MOBILE_E164
+        assert admin(service).outbox()[-1].to == MARTINE_MOBILE_E164
         assert text_of(contacts.query_one("#confirmation")) == tc.MOBILE_ADDED
         assert text_of(contacts.query_one("#mobile-value")) == "+33 6 11 12 13 14"
         assert focused_id(app) == "continue"
@@ -311,7 +312,7 @@ async def test_karim_activates_with_the_code_of_his_invitation(
         await wait_for_screen(pilot, WelcomeScreen)
         await pilot.press("enter")
         await wait_for_screen(pilot, IdentificationScreen)
-        invitation = next(m for m in service.outbox() if m.to == "karim.benali@exemple.fr")
+        invitation = next(m for m in admin(service).outbox() if m.to == "karim.benali@exemple.fr")
         assert invitation.code is not None
         await identify(pilot, invitation.code, KARIM_NIR, AVEC_PHOTO_KEY, KARIM_SERIAL)
         await decide_to_activate(pilot, "Karim")

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from mes_tui import journey
 from mes_tui.app import MesApp
+from mes_tui.backoffice import BackOffice
 from mes_tui.models import CardType
 from mes_tui.preferences import Preferences
 from mes_tui.screens.base import StepScreen
@@ -50,7 +51,11 @@ Step = journey.Step
 
 
 def make_app(service: Any, *, ahead: bool) -> MesApp:
-    return MesApp(service=service, show_messages=True, build_ahead=ahead)
+    return MesApp(
+        back_office=BackOffice(service=service, messages=service.feed),
+        show_messages=True,
+        build_ahead=ahead,
+    )
 
 
 async def built(pilot: Pilot[None], step: journey.Step) -> StepScreen:

@@ -20,6 +20,7 @@ from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
 from tests.functional.journey_helpers import settle, until_pressable, wait_for
+from tests.simulation import admin
 
 MARTINE_EMAIL = "dlfr-cn5-tma-support-cobra@atos.net"
 SIZE = (80, 24)
@@ -82,7 +83,7 @@ async def enter_code(pilot: Pilot[None], code: str) -> None:
 
 def last_code(service: MesService) -> str:
     """The one-time code in the newest simulated message."""
-    code = service.outbox()[-1].code
+    code = admin(service).outbox()[-1].code
     assert code is not None
     return code
 
@@ -155,7 +156,7 @@ async def test_change_email_with_the_code_received(app: MesApp, service: MesServ
         await submit_new_contact(pilot, "#edit-email", "#email", "Martine.Nouvelle@Exemple.FR")
 
         assert isinstance(app.screen, OtpScreen)
-        message = service.outbox()[-1]
+        message = admin(service).outbox()[-1]
         assert message.channel.value == "email"
         assert message.to == "Martine.Nouvelle@exemple.fr"
         text = await screen_text(pilot)
@@ -183,7 +184,7 @@ async def test_change_email_with_the_code_received(app: MesApp, service: MesServ
 async def test_invalid_email_is_refused_next_to_the_field(app: MesApp, service: MesService) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_contacts(app, service, pilot)
-        sent = len(service.outbox())
+        sent = len(admin(service).outbox())
         await submit_new_contact(pilot, "#edit-email", "#email", "martine@")
 
         assert isinstance(app.screen, ContactEditScreen)
@@ -192,19 +193,19 @@ async def test_invalid_email_is_refused_next_to_the_field(app: MesApp, service: 
         assert "L'adresse e-mail n'est pas valide" in error
         assert "Il y a 1 erreur à corriger" in await screen_text(pilot)
         assert app.screen.focused is app.screen.query_one("#email", Input)
-        assert len(service.outbox()) == sent
+        assert len(admin(service).outbox()) == sent
         assert service.get_person(MARTINE_NIR).email == MARTINE_EMAIL
 
 
 async def test_same_email_is_refused_by_the_service(app: MesApp, service: MesService) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_contacts(app, service, pilot)
-        sent = len(service.outbox())
+        sent = len(admin(service).outbox())
         await submit_new_contact(pilot, "#edit-email", "#email", MARTINE_EMAIL)
 
         assert isinstance(app.screen, ContactEditScreen)
         assert "déjà celle enregistrée" in field_error(app, "field-contact")
-        assert len(service.outbox()) == sent
+        assert len(admin(service).outbox()) == sent
 
 
 # -- adding a mobile number -------------------------------------------------------------------
@@ -214,7 +215,7 @@ async def test_add_mobile_number(app: MesApp, service: MesService) -> None:
         await submit_new_contact(pilot, "#edit-mobile", "#mobile-input", "6 11 12 13 14")
 
         assert isinstance(app.screen, OtpScreen)
-        message = service.outbox()[-1]
+        message = admin(service).outbox()[-1]
         assert (message.channel.value, message.to) == ("sms", "+33611121314")
         text = await screen_text(pilot)
         assert "Je valide mon numéro de téléphone mobile" in text
@@ -254,7 +255,7 @@ async def test_mobile_accepts_usual_forms(app: MesApp, service: MesService, type
         await open_contacts(app, service, pilot)
         await submit_new_contact(pilot, "#edit-mobile", "#mobile-input", typed)
         assert isinstance(app.screen, OtpScreen)
-        assert service.outbox()[-1].to == "+33611121314"
+        assert admin(service).outbox()[-1].to == "+33611121314"
 
 
 @pytest.mark.parametrize(
@@ -273,7 +274,7 @@ async def test_wrong_mobile_is_refused_next_to_the_field(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_contacts(app, service, pilot)
-        sent = len(service.outbox())
+        sent = len(admin(service).outbox())
         await submit_new_contact(pilot, "#edit-mobile", "#mobile-input", typed)
 
         assert isinstance(app.screen, ContactEditScreen)
@@ -282,7 +283,7 @@ async def test_wrong_mobile_is_refused_next_to_the_field(
         assert expected in error
         assert expected in await screen_text(pilot)
         assert app.screen.focused is app.screen.query_one("#mobile-input", Input)
-        assert len(service.outbox()) == sent
+        assert len(admin(service).outbox()) == sent
         assert service.get_person(MARTINE_NIR).mobile is None
 
 
@@ -346,7 +347,7 @@ async def test_resend_too_soon_is_a_message(
     async with app.run_test(size=SIZE) as pilot:
         await open_contacts(app, service, pilot)
         await submit_new_contact(pilot, "#edit-email", "#email", "nouvelle@exemple.fr")
-        sent = len(service.outbox())
+        sent = len(admin(service).outbox())
 
         clock.advance(seconds=10)
         app.screen.query_one("#resend", LinkButton).press()
@@ -356,7 +357,7 @@ async def test_resend_too_soon_is_a_message(
         status = static_text(app, "#resend-status")
         assert "Vous pourrez en demander un autre dans 20 secondes" in status
         assert "Vous pourrez en demander un autre" in await screen_text(pilot)
-        assert len(service.outbox()) == sent
+        assert len(admin(service).outbox()) == sent
 
 
 async def test_resend_after_the_wait_replaces_the_code(
@@ -373,7 +374,7 @@ async def test_resend_after_the_wait_replaces_the_code(
         app.screen.query_one("#resend", LinkButton).press()
         await settle(pilot)
 
-        new_message = service.outbox()[-1]
+        new_message = admin(service).outbox()[-1]
         assert new_message.to == "nouvelle@exemple.fr"
         assert "Un nouveau code vous a été envoyé" in static_text(app, "#resend-status")
 
@@ -438,7 +439,7 @@ async def test_too_many_wrong_codes_lock_the_change_next_to_the_code(
         assert "réessayez dans 10 minutes" in field_error(app, "field-contact")
         assert app.screen.focused is app.screen.query_one("#cancel", ActionButton)
         assert service.get_person(MARTINE_NIR).email == MARTINE_EMAIL
-        assert sum(m.purpose == "verification_email" for m in service.outbox()) == 2
+        assert sum(m.purpose == "verification_email" for m in admin(service).outbox()) == 2
 
 
 async def test_a_fourth_code_is_refused_and_the_third_still_works(
@@ -459,7 +460,7 @@ async def test_a_fourth_code_is_refused_and_the_third_still_works(
         assert "Vous pouvez encore saisir le dernier code reçu" in error
         assert not static_text(app, "#resend-status")
         assert app.screen.focused is app.screen.query_one("#code", Input)
-        assert sum(m.purpose == "verification_email" for m in service.outbox()) == 3
+        assert sum(m.purpose == "verification_email" for m in admin(service).outbox()) == 3
 
         await enter_code(pilot, third)
         assert isinstance(app.screen, ContactsScreen)

@@ -23,6 +23,7 @@ from mes_tui.widgets.password import PasswordChecklist
 from mes_tui.widgets.profiles import ProfileList, ProfileRow
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
 from tests.functional.journey_helpers import until_pressable, wait_for
+from tests.simulation import admin
 
 GOOD_PASSWORD = "Vert&Olive2024"
 SIZE = (80, 24)
@@ -206,7 +207,7 @@ async def test_password_with_the_first_name_is_refused(app: MesApp, service: Any
 async def test_taken_identifier_offers_suggestions_on_leaving_the_field(
     app: MesApp, service: Any
 ) -> None:
-    taken = next(e.identifier for e in service.list_registry() if e.identifier)
+    taken = next(e.identifier for e in admin(service).list_registry() if e.identifier)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_credentials(app, service, pilot)
         await type_into(pilot, screen, "identifier", taken)
@@ -249,7 +250,7 @@ async def test_free_identifier_is_said_available(app: MesApp, service: Any) -> N
 
 
 async def test_identifier_known_taken_blocks_submit(app: MesApp, service: Any) -> None:
-    taken = next(e.identifier for e in service.list_registry() if e.identifier)
+    taken = next(e.identifier for e in admin(service).list_registry() if e.identifier)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_credentials(app, service, pilot)
         await fill(pilot, screen, taken, GOOD_PASSWORD)
@@ -274,7 +275,13 @@ async def test_identifier_taken_meanwhile_is_refused_by_the_activation(
         await pilot.press("tab")
         note = screen.query_one("#identifier-note", Static)
         await wait_for(pilot, lambda: text_of(note) == "Cet identifiant est disponible.")
-        service.activate(KARIM, "famille.bretonne", "Rouge&Brique77", accepted_terms=True)
+        service.activate(
+            KARIM,
+            "famille.bretonne",
+            "Rouge&Brique77",
+            accepted_terms=True,
+            expected=service.get_person(KARIM).status,
+        )
 
         await fill(pilot, screen, "famille.bretonne", GOOD_PASSWORD)
         await validate(pilot, screen)
@@ -340,7 +347,7 @@ async def test_activation_then_home(app: MesApp, service: Any, caplog: Any) -> N
         assert "Je peux dès à présent découvrir toutes les fonctionnalités" in body
         assert "martine.leguellec" in body
 
-        entry = next(e for e in service.list_registry() if e.nir == MARTINE_NIR)
+        entry = next(e for e in admin(service).list_registry() if e.nir == MARTINE_NIR)
         assert entry.status is Status.ACTIVE
         assert entry.identifier == "martine.leguellec"
         assert service.login("martine.leguellec", GOOD_PASSWORD).nir == MARTINE_NIR

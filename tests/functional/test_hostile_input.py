@@ -26,6 +26,7 @@ from textual.widgets._toast import Toast
 
 from mes_tui import journey
 from mes_tui.app import MesApp
+from mes_tui.backoffice import BackOffice
 from mes_tui.models import CardType, Channel, Status, nir_key
 from mes_tui.screens.contacts import ContactEditScreen, ContactsScreen
 from mes_tui.screens.credentials import CredentialsScreen
@@ -53,6 +54,7 @@ from tests.functional.journey_helpers import (
     wait_for_screen,
 )
 from tests.functional.test_identification import open_identification
+from tests.simulation import admin
 
 # -- the curated list ------------------------------------------------------------------------------
 PASTES = [
@@ -161,7 +163,9 @@ def service(data_dir: Path, clock: FakeClock) -> SimulatedService:
 @pytest.fixture
 def app(service: SimulatedService) -> MesApp:
     # Deliveries pop up: they are data shown on screen too.
-    return MesApp(service=service, show_messages=True)
+    return MesApp(
+        back_office=BackOffice(service=service, messages=service.feed), show_messages=True
+    )
 
 
 def identified(app: MesApp, service: SimulatedService) -> None:
@@ -266,7 +270,7 @@ async def test_hostile_pastes_are_shown_without_controls_and_refused_clearly(
         app.clear_notifications()
         screen = app.screen
         await paste_into_every_field(pilot, PASTES)
-        registry_before = service.list_registry()
+        registry_before = admin(service).list_registry()
         await submit(pilot, submit_id)
         assert app.is_running
         assert app.screen is screen  # still on the form
@@ -282,7 +286,7 @@ async def test_hostile_pastes_are_shown_without_controls_and_refused_clearly(
         assert refusal.strip(), "the refusal is said at the top of the form"
         assert clean(refusal)
         # Nothing was recorded from the hostile values.
-        assert service.list_registry() == registry_before
+        assert admin(service).list_registry() == registry_before
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
@@ -312,7 +316,7 @@ def import_people(service: SimulatedService, first: str, last: str) -> tuple[str
     """A holder named ``first last`` with one attached child; returns (NIR, code)."""
     holder_body, child_body = "1750575100200", "2150575100300"
     holder, child = holder_body + nir_key(holder_body), child_body + nir_key(child_body)
-    service.import_registry(
+    admin(service).import_registry(
         [
             {
                 "nir": child,
@@ -395,6 +399,7 @@ async def test_deliveries_naming_a_person_pop_up_literally(
     nir, _ = import_people(service, MARKUP_FIRST, MARKUP_LAST)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.screen.focused is not None)
+        assert app.engine is not None  # it hears the session's messages from now on
         sent = service.request_provisional_code(
             nir[:13], date(1975, 5, 1), CardType.SANS_PHOTO, "0987650002"
         )
@@ -465,12 +470,11 @@ async def test_escapes_in_simulated_messages_never_reach_the_terminal(
         sent_at=clock.now(),
     )
 
-    class Sent:
-        message = forged
-
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.screen.focused is not None)
-        app.collect_messages(Sent())
+        assert app.engine is not None  # it hears the session's messages from now on
+        service.feed.publish(forged)  # as the simulation hands a message over
+        app.collect_messages(None)
         await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
         await pilot.pause()
         assert not leaks(app)
@@ -495,18 +499,18 @@ async def test_a_failed_one_time_code_is_said_consumes_nothing_and_can_be_retrie
         await at_email(app, service, pilot)
         edit = app.screen
         edit.query_one("#email", Input).value = "nouvelle.adresse@example.fr"
-        outbox_before = service.outbox()
+        outbox_before = admin(service).outbox()
         service.delivery.fail_next = 1
         await submit(pilot, "validate")
         assert app.screen is edit  # still on the form, told why
         assert ts.DELIVERY_FAILED in said(app)
-        assert service.outbox() == outbox_before
+        assert admin(service).outbox() == outbox_before
         assert service.get_person(MARTINE_NIR).email == "dlfr-cn5-tma-support-cobra@atos.net"
         # Again at once: no "wait 30 seconds" for a code that never left.
         await submit(pilot, "validate")
         await wait_for(pilot, lambda: app.screen is not edit and bool(app.screen.query("#code")))
-        assert len(service.outbox()) == len(outbox_before) + 1
-        code = service.outbox()[-1].code
+        assert len(admin(service).outbox()) == len(outbox_before) + 1
+        code = admin(service).outbox()[-1].code
         assert code is not None
         app.screen.query_one("#code", Input).value = code
         await submit(pilot, "validate")
@@ -523,7 +527,7 @@ async def test_a_failed_resend_keeps_the_code_already_sent(
     async with app.run_test(size=SIZE) as pilot:
         await at_one_time_code(app, service, pilot)
         code_screen = app.screen
-        first = service.outbox()[-1].code
+        first = admin(service).outbox()[-1].code
         assert first is not None
         clock.advance(seconds=31)
         service.delivery.fail_next = 1
@@ -533,7 +537,7 @@ async def test_a_failed_resend_keeps_the_code_already_sent(
         await settle(pilot)
         assert app.screen is code_screen
         assert ts.DELIVERY_FAILED in said(app)
-        assert service.outbox()[-1].code == first
+        assert admin(service).outbox()[-1].code == first
         code_screen.query_one("#code", Input).value = first
         await submit(pilot, "validate")
         await wait_for(

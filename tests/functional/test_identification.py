@@ -57,6 +57,7 @@ from tests.functional.journey_helpers import (
     type_text,
     wait_for_screen,
 )
+from tests.simulation import last_code
 
 MARTINE_WRONG_KEY = MARTINE_NIR[:13] + "19"
 UNKNOWN_NIR = "1990175001001" + nir_key("1990175001001")
@@ -527,16 +528,17 @@ async def test_generate_link_opens_the_new_code_form_and_escape_comes_back(app: 
 
 async def test_already_active_person_is_told_so(app: MesApp, service: SimulatedService) -> None:
     # Lucas PETIT activated long ago; a new code lets him reach identification again.
-    sent = service.request_provisional_code(
+    service.request_provisional_code(
         LUCAS_NIR[:13],
         date(int(LUCAS_BIRTH[2]), int(LUCAS_BIRTH[1]), int(LUCAS_BIRTH[0])),
         CardType.SANS_PHOTO,
         LUCAS_SERIAL,
     )
-    assert sent.message.code is not None
+    sent_code = last_code(service)
+    assert sent_code is not None
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_identification(pilot)
-        await fill_identification(pilot, sent.message.code, LUCAS_NIR, SANS_PHOTO_KEY, LUCAS_SERIAL)
+        await fill_identification(pilot, sent_code, LUCAS_NIR, SANS_PHOTO_KEY, LUCAS_SERIAL)
         await submit(pilot)
         assert isinstance(app.screen, IdentificationScreen)
         assert summary_text(screen) == "Erreur : " + ti.ALREADY_ACTIVE

@@ -33,6 +33,7 @@ from tests.functional.journey_helpers import (
     type_text,
     wait_for_screen,
 )
+from tests.simulation import admin
 
 LUCAS_ID = "lucas.petit"
 LUCAS_PASSWORD = demo.DEMO_PASSWORD  # Azur&Menthe42
@@ -139,7 +140,13 @@ async def test_repeated_failures_make_the_next_attempt_wait_then_it_signs_in(
 
 async def test_home_after_sign_in_manages_the_profiles(app: MesApp, service: Any) -> None:
     service.identify(MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
-    service.activate(MARTINE_NIR, "martine.leguellec", "Vert&Olive2024", accepted_terms=True)
+    service.activate(
+        MARTINE_NIR,
+        "martine.leguellec",
+        "Vert&Olive2024",
+        accepted_terms=True,
+        expected=service.get_person(MARTINE_NIR).status,
+    )
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_login(pilot)
         await sign_in(pilot, screen, "martine.leguellec", "Vert&Olive2024")
@@ -157,5 +164,5 @@ async def test_home_after_sign_in_manages_the_profiles(app: MesApp, service: Any
         line = home.query(ProfileRow)[1].line
         assert line.endswith("Mon espace santé activé le 25/11/2026")
         assert home.query_one(ProfileList).index == 1
-        entry = next(e for e in service.list_registry() if e.nir == demo.JEAN_JACQUES)
+        entry = next(e for e in admin(service).list_registry() if e.nir == demo.JEAN_JACQUES)
         assert entry.status is Status.ACTIVE

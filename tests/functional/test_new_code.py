@@ -55,6 +55,7 @@ from tests.functional.journey_helpers import (
     wait_for,
     wait_for_screen,
 )
+from tests.simulation import admin
 
 MARTINE_NIR13 = MARTINE_NIR[:13]
 
@@ -85,7 +86,7 @@ async def submit(pilot: Pilot[None]) -> None:
 
 
 def code_messages(service: SimulatedService) -> list[str]:
-    return [m.code or "" for m in service.outbox() if m.purpose == "code_provisoire"]
+    return [m.code or "" for m in admin(service).outbox() if m.purpose == "code_provisoire"]
 
 
 async def open_delivery(pilot: Pilot[None]) -> CodeDeliveryScreen:
@@ -339,7 +340,7 @@ async def test_validate_sends_the_code_and_returns_to_identification(
         assert notice == tn.SENT.format(to=MARTINE_MASKED_EMAIL)
         assert "Il remplace le précédent" in screen_text(app)
         assert len(code_messages(service)) == 1
-        assert service.outbox()[-1].to == "dlfr-cn5-tma-support-cobra@atos.net"
+        assert admin(service).outbox()[-1].to == "dlfr-cn5-tma-support-cobra@atos.net"
         # The card chosen is remembered; the journey is the activation again.
         assert screen.query_one("#card", CardTypeChoice).value == "sans_photo"
         assert app.session.branch is journey.Branch.ACTIVATION
@@ -365,13 +366,13 @@ async def test_delivery_failure_can_be_retried_and_consumes_nothing(
         assert "Aucun code n'a été consommé" in screen_text(app)
         assert code_messages(service) == []
         # The code on file is still the one of the invitation.
-        martine = next(e for e in service.list_registry() if e.nir == MARTINE_NIR)
+        martine = next(e for e in admin(service).list_registry() if e.nir == MARTINE_NIR)
         assert martine.provisional_code == MARTINE_CODE
 
         await press_button(pilot, "validate")
         await wait_for_screen(pilot, IdentificationScreen)
         assert len(code_messages(service)) == 1
-        martine = next(e for e in service.list_registry() if e.nir == MARTINE_NIR)
+        martine = next(e for e in admin(service).list_registry() if e.nir == MARTINE_NIR)
         assert martine.provisional_code == code_messages(service)[0]
 
 

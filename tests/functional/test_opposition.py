@@ -53,12 +53,13 @@ from tests.functional.journey_helpers import (
     wait_for,
     wait_for_screen,
 )
+from tests.simulation import admin, save_receipt
 
 TODAY = date(2026, 11, 25)  # the functional tests' FakeClock
 
 
 def entry(service: Any, nir: str) -> Any:
-    return next(e for e in service.list_registry() if e.nir == nir)
+    return next(e for e in admin(service).list_registry() if e.nir == nir)
 
 
 def header(screen: Any) -> str:
@@ -153,7 +154,7 @@ async def test_whole_opposition_for_martine(app: MesApp, service: Any, data_dir:
             or not panel.query_one("#receipt-form").display
         )
         with pytest.raises(ReceiptUnavailable):
-            service.save_receipt(MARTINE_NIR)
+            save_receipt(service, MARTINE_NIR)
 
         # Saved: Terminer leaves without asking.
         await press_button(pilot, "finish")
@@ -197,7 +198,7 @@ async def test_leaving_without_the_receipt_asks_first(app: MesApp, service: Any)
         await wait_for_screen(pilot, WelcomeScreen)
         assert app.session.person is None
         # Leaving saved nothing: the receipt is still the back office's to give once.
-        assert service.save_receipt(MARTINE_NIR).is_file()
+        assert save_receipt(service, MARTINE_NIR).is_file()
 
 
 async def test_another_folder_and_one_that_cannot_be_used(
@@ -261,7 +262,7 @@ async def test_a_decision_taken_elsewhere_meanwhile_leads_back_to_the_decision(
 async def test_a_receipt_saved_elsewhere_meanwhile(app: MesApp, service: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         opposed = await at_opposed(app, service, pilot)
-        service.save_receipt(MARTINE_NIR)  # another session of the same person
+        save_receipt(service, MARTINE_NIR)  # another session of the same person
         await press_button(pilot, "download")
         await settle(pilot)
         assert ts.RECEIPT_UNAVAILABLE.split(":")[0] in summary_text(opposed)
@@ -277,19 +278,19 @@ async def test_a_receipt_being_saved_by_another_session_says_to_wait(
 ) -> None:
     """Another session of the same person holds the receipt while it renders: this one is told
     how long to wait, keeps its download, and saves once the other gave up."""
-    from mes_tui.services import receipts
+    from mes_tui import receipt_writer
 
     async with app.run_test(size=SIZE) as pilot:
         opposed = await at_opposed(app, service, pilot)
 
-        def dies_while_rendering(folder: Path, **details: object) -> Path:
+        def dies_while_writing(folder: Path, name: str, data: bytes) -> Path:
             raise RuntimeError("the other session stops here")
 
-        monkeypatch.setattr(receipts, "write_receipt", dies_while_rendering)
+        monkeypatch.setattr(receipt_writer, "write_new_file", dies_while_writing)
         other = open_service(data_dir, clock=service.clock)
         monkeypatch.setattr(other, "storage", HoldOnly(other.storage))
         with pytest.raises(RuntimeError):
-            other.save_receipt(MARTINE_NIR)
+            save_receipt(other, MARTINE_NIR)
         monkeypatch.undo()
 
         await press_button(pilot, "download")

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from mes_tui.backoffice import BackOffice
 from mes_tui.models import Status
 from mes_tui.plain import run_plain
+from mes_tui.receipt_writer import default_receipts_dir
 from mes_tui.services import SimulatedService
 from mes_tui.services import demo as demo_registry
 from mes_tui.services.clock import FakeClock
@@ -31,6 +33,7 @@ from mes_tui.texts import profile as tprofile
 from mes_tui.texts import service as tservice
 from mes_tui.texts import validation as tvalid
 from mes_tui.texts import vitale as tvitale
+from tests.simulation import admin
 
 MARTINE = demo_registry.MARTINE
 MARTINE_CODE = "HuqZF3KXCz8k"
@@ -92,7 +95,7 @@ def converse(
         stdin=dialogue,
         stdout=out,
         stderr=err,
-        service=service,
+        back_office=BackOffice(service=service, messages=service.feed),
     )
     if dialogue.failure is not None:
         raise dialogue.failure
@@ -106,7 +109,7 @@ def last_code(service: SimulatedService) -> Callable[[], str]:
     """The code of the newest simulated message, read when the answer is due."""
 
     def read() -> str:
-        code = service.outbox()[-1].code
+        code = admin(service).outbox()[-1].code
         assert code is not None
         return code
 
@@ -424,7 +427,7 @@ def test_leaving_without_the_receipt_asks_first(plain_service: SimulatedService)
     )
     assert t.code == 0
     assert "Justificatif enregistré" not in t
-    assert not (plain_service.default_receipts_dir()).exists()
+    assert not default_receipts_dir(plain_service.storage.path.parent).exists()
 
 
 def test_end_of_input_before_the_receipt_is_saved(plain_service: SimulatedService) -> None:
@@ -464,7 +467,7 @@ def test_new_code_then_identification(plain_service: SimulatedService) -> None:
     assert "Message reçu (simulation) — E-mail à dlfr-cn5-tma-support-cobra@atos.net" in t
     assert tnew.SENT.format(to="dlf*****@atos.net") in t
     # The old code is replaced by the new one.
-    assert plain_service.outbox()[-1].purpose == "code_provisoire"
+    assert admin(plain_service).outbox()[-1].purpose == "code_provisoire"
 
 
 @pytest.mark.parametrize(("latency", "said"), [(0.6, True), (0.0, False)])
@@ -523,7 +526,7 @@ def test_new_code_refused_for_wrong_details(plain_service: SimulatedService) -> 
         ],
     )
     assert t.code == 0
-    assert all(m.purpose != "code_provisoire" for m in plain_service.outbox())
+    assert all(m.purpose != "code_provisoire" for m in admin(plain_service).outbox())
 
 
 # -- invalid answers, help, going back -----------------------------------------------------------
@@ -781,4 +784,4 @@ def test_messages_can_be_hidden(plain_service: SimulatedService) -> None:
         show_messages=False,
     )
     assert "Message reçu" not in t
-    assert plain_service.outbox()[-1].purpose == "code_provisoire"
+    assert admin(plain_service).outbox()[-1].purpose == "code_provisoire"

@@ -37,6 +37,7 @@ from tests.functional.test_plain import (
     quit_at_welcome,
     ways_on,
 )
+from tests.simulation import admin, save_receipt
 
 ERROR = "Erreur : "
 Script = list[tuple[str, Answer]]
@@ -95,10 +96,10 @@ def test_an_account_already_active_stays_on_the_identification(
     plain_service: SimulatedService,
 ) -> None:
     # A training registry may hold an activated person who still has a provisional code.
-    rows = [entry.as_json() for entry in plain_service.list_registry()]
+    rows = [entry.as_json() for entry in admin(plain_service).list_registry()]
     lucas = next(row for row in rows if row["nir"] == d.LUCAS)
     lucas["provisional_code"] = "Lp3cT7xWq2Nm"
-    plain_service.import_registry(rows)
+    admin(plain_service).import_registry(rows)
     t = converse(
         plain_service,
         [
@@ -139,7 +140,7 @@ def test_no_email_on_file_stays_on_the_new_code_form(plain_service: SimulatedSer
         ],
     )
     assert ways_on(tplain.TO_WELCOME) in t.out
-    assert all(m.purpose != "code_provisoire" for m in plain_service.outbox())
+    assert all(m.purpose != "code_provisoire" for m in admin(plain_service).outbox())
 
 
 def test_too_many_requests_today_stay_on_the_new_code_form(
@@ -174,7 +175,7 @@ def test_a_failed_delivery_asks_again(plain_service: SimulatedService) -> None:
         ],
     )
     assert t.out.count(tplain.SEND_CODE_QUESTION) == 2
-    assert plain_service.outbox()[-1].purpose == "code_provisoire"
+    assert admin(plain_service).outbox()[-1].purpose == "code_provisoire"
 
 
 # -- Je vérifie mes coordonnées de contact ----------------------------------------------------
@@ -287,7 +288,9 @@ def test_an_identifier_taken_meanwhile_asks_it_again_with_free_ones(
 ) -> None:
     plain_service.draw = lambda below: 76
     taken = meanwhile(
-        lambda: plain_service.activate(d.KARIM, "martine.leguellec", PASSWORD, accepted_terms=True),
+        lambda: plain_service.activate(
+            d.KARIM, "martine.leguellec", PASSWORD, accepted_terms=True, expected=Status.EN_ATTENTE
+        ),
         PASSWORD,
     )
     t = converse(
@@ -330,7 +333,9 @@ def test_activated_elsewhere_meanwhile_goes_back_to_the_welcome_page(
     plain_service: SimulatedService,
 ) -> None:
     activated = meanwhile(
-        lambda: plain_service.activate(MARTINE, "martine.ailleurs", PASSWORD, accepted_terms=True),
+        lambda: plain_service.activate(
+            MARTINE, "martine.ailleurs", PASSWORD, accepted_terms=True, expected=Status.EN_ATTENTE
+        ),
         PASSWORD,
     )
     t = converse(
@@ -375,7 +380,7 @@ def test_a_busy_registry_keeps_what_was_typed(
 def test_a_receipt_saved_meanwhile_is_said_and_the_person_may_leave(
     plain_service: SimulatedService, tmp_path: Path
 ) -> None:
-    saved = meanwhile(lambda: plain_service.save_receipt(MARTINE, tmp_path), "")
+    saved = meanwhile(lambda: save_receipt(plain_service, MARTINE, tmp_path), "")
     t = converse(
         plain_service,
         [

@@ -37,12 +37,13 @@ from tests.functional.journey_helpers import (
     wait_for,
     wait_for_screen,
 )
+from tests.simulation import admin
 
 VIRGINIE, JEAN_JACQUES, GERARD, VINCENT = 0, 1, 2, 4  # rows of the list, in the seed's order
 
 
 def entry(service: Any, nir: str) -> Any:
-    return next(e for e in service.list_registry() if e.nir == nir)
+    return next(e for e in admin(service).list_registry() if e.nir == nir)
 
 
 def rows(screen: Any) -> list[str]:

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from mes_tui import memory
 from mes_tui.app import MesApp
+from mes_tui.backoffice import BackOffice
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.welcome import WelcomeScreen
 from mes_tui.widgets.fields import FormField, HelpPanel
@@ -69,7 +70,7 @@ async def test_key_bar_follows_the_password_toggle(app: MesApp, service: Any) ->
 async def test_key_bar_too_long_drops_whole_keys_not_half_words(service: Any, width: int) -> None:
     from tests.functional.test_credentials import open_credentials
 
-    app = MesApp(service=service, show_messages=True)
+    app = MesApp(back_office=BackOffice(service=service, messages=service.feed), show_messages=True)
     async with app.run_test(size=(width, 24)) as pilot:
         await open_credentials(app, service, pilot)
         await pilot.pause()

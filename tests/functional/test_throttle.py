@@ -102,7 +102,13 @@ def answers_used_up(service: SimulatedService) -> None:
     checks_used_up(service)
     for _ in range(rules.IDENTIFIER_ANSWERS_AT_ACTIVATION):
         with pytest.raises(IdentifierTaken):
-            service.activate(MARTINE_NIR, "lucas.petit", PASSWORD, accepted_terms=True)
+            service.activate(
+                MARTINE_NIR,
+                "lucas.petit",
+                PASSWORD,
+                accepted_terms=True,
+                expected=service.get_person(MARTINE_NIR).status,
+            )
 
 
 def error(message: str) -> str:

@@ -38,7 +38,13 @@ def identified(app: MesApp, service: Any) -> None:
 
 def activated(app: MesApp, service: Any) -> None:
     identified(app, service)
-    service.activate(NIR, "martine.leguellec", "Vert&Olive2024", accepted_terms=True)
+    service.activate(
+        NIR,
+        "martine.leguellec",
+        "Vert&Olive2024",
+        accepted_terms=True,
+        expected=service.get_person(NIR).status,
+    )
     app.session.person = service.get_person(NIR)
     app.session.identifier = "martine.leguellec"
 

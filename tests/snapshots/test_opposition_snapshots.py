@@ -22,8 +22,10 @@ from textual.pilot import Pilot
 from mes_tui import journey
 from mes_tui.app import MesApp
 from mes_tui.models import CardType, Status
+from mes_tui.receipt_writer import ReceiptWriter
 from mes_tui.screens.profile import ProfileScreen
 from mes_tui.services import SimulatedService, demo, open_service, receipts
+from mes_tui.services.api import MesService
 from mes_tui.services.clock import FakeClock
 from mes_tui.widgets import receipt as receipt_widget
 from mes_tui.widgets.receipt import ReceiptPanel
@@ -33,21 +35,16 @@ SIZE = (80, 24)
 SHOWN_FOLDER = Path("/srv/mes-tui/justificatifs")
 
 
-class ShownFolder:
-    """The real back office, but its receipts folder is shown as ``SHOWN_FOLDER``."""
+class ShownFolder(ReceiptWriter):
+    """Receipts written in the data folder, but its receipts folder shown as ``SHOWN_FOLDER``."""
 
-    def __init__(self, real: SimulatedService) -> None:
-        self.real = real
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(SHOWN_FOLDER)
+        self.real = ReceiptWriter.for_data_dir(data_dir)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.real, name)
-
-    def default_receipts_dir(self) -> Path:
-        return SHOWN_FOLDER
-
-    def save_receipt(self, nir: str, folder: Path | None = None) -> Path:
+    def save(self, service: MesService, nir: str, folder: Path | None = None) -> Path:
         target = None if folder in (None, SHOWN_FOLDER) else folder
-        path: Path = self.real.save_receipt(nir, target)
+        path = self.real.save(service, nir, target)
         return SHOWN_FOLDER / path.name if target is None else path
 
 
@@ -60,7 +57,8 @@ def _same_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_app(data_dir: Path) -> tuple[MesApp, SimulatedService]:
     service = open_service(data_dir, clock=FakeClock(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)))
-    app = MesApp(service=ShownFolder(service), show_messages=False)  # type: ignore[arg-type]
+    app = MesApp(service=service, show_messages=False)
+    app.engine.receipts = ShownFolder(data_dir)
     return app, service
 
 

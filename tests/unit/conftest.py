@@ -13,6 +13,9 @@ from mes_tui.services import SimulatedService, open_service
 from mes_tui.services import demo as demo_registry
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.hashing import PasswordHashing
+from tests.simulation import last_code, last_message, save_receipt
+
+__all__ = ["last_code", "last_message", "save_receipt"]
 
 MARTINE = demo_registry.MARTINE
 MARTINE_CODE = "HuqZF3KXCz8k"

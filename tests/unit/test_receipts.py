@@ -1,4 +1,6 @@
-"""The opposition receipt (Opposition à Mon espace santé 4/4): content, file and failure rules."""
+"""The opposition receipt (Opposition à Mon espace santé 4/4): content as the back office renders
+it (``mes_tui.services.receipts``), file and failure rules as the front end writes it
+(``mes_tui.receipt_writer``)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from mes_tui import receipt_writer
 from mes_tui.paths import asset_path
 from mes_tui.services import receipts
-from mes_tui.services.receipts import write_receipt
 
 REPO = Path(__file__).resolve().parents[2]
 NIR = "116304403801618"
@@ -56,7 +58,9 @@ def _write(folder: Path, **overrides: object) -> Path:
         "now": NOW,
     }
     arguments.update(overrides)
-    return write_receipt(folder, **arguments)  # type: ignore[arg-type]
+    data = receipts.render_receipt(**arguments)  # type: ignore[arg-type]
+    name = receipts.receipt_file_name(arguments["decided_on"])  # type: ignore[arg-type]
+    return receipt_writer.write_file(folder, name, data)
 
 
 def _text(path: Path, page: int = 0) -> str:
@@ -290,10 +294,9 @@ def test_a_name_already_taken_is_never_overwritten(
     folder.mkdir()
     taken = folder / "justificatif-opposition-2021-09-28-aaaaaa.pdf"
     taken.write_bytes(b"somebody else's file")
-    tokens = iter(["aaaaaa", "aaaaaa", "bbbbbb"])
-    monkeypatch.setattr(receipts, "_token", lambda: next(tokens))
+    monkeypatch.setattr(receipts, "_token", lambda: "aaaaaa")  # the name suggested is taken
     path = _write(folder)
-    assert path.name == "justificatif-opposition-2021-09-28-bbbbbb.pdf"
+    assert re.fullmatch(r"justificatif-opposition-2021-09-28-aaaaaa-[a-z]+\.pdf", path.name)
     assert taken.read_bytes() == b"somebody else's file"
 
 
@@ -321,7 +324,7 @@ def test_a_crash_midway_leaves_nothing_behind(
 
         monkeypatch.setattr(fpdf.FPDF, "output", _boom)
     elif target == "_reserve_name":
-        monkeypatch.setattr(receipts, "_reserve_name", _boom)
+        monkeypatch.setattr(receipt_writer, "_reserve_name", _boom)
     else:
         monkeypatch.setattr(os, target.removeprefix("os."), _boom)
     with pytest.raises(OSError, match="disque plein"):
@@ -333,7 +336,7 @@ def test_leftovers_of_a_killed_writer_are_removed_recent_ones_kept(folder: Path)
     folder.mkdir(mode=0o700)
     old = folder / ".justificatif-killed.part"
     old.write_bytes(b"%PDF-1.7 half")
-    hour_ago = time.time() - receipts.STALE_PART_SECONDS - 60
+    hour_ago = time.time() - receipt_writer.STALE_PART_SECONDS - 60
     os.utime(old, (hour_ago, hour_ago))
     busy = folder / ".justificatif-writing.part"  # another process, writing right now
     busy.write_bytes(b"%PDF-1.7 being written")
@@ -353,12 +356,13 @@ def test_without_hard_links_the_receipt_is_renamed_into_place(
     assert [p.name for p in folder.iterdir()] == [path.name]
 
 
-def test_importing_the_module_does_not_import_fpdf() -> None:
+def test_importing_the_modules_does_not_import_fpdf() -> None:
     result = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import mes_tui.services.receipts, sys; print('fpdf' in sys.modules)",
+            "import mes_tui.services.receipts, mes_tui.receipt_writer, sys; "
+            "print('fpdf' in sys.modules)",
         ],
         cwd=REPO,
         capture_output=True,
@@ -380,7 +384,7 @@ def test_importing_the_module_does_not_import_fpdf() -> None:
 )
 def test_a_folder_problem_is_said_in_french(code: int | None, reason: str) -> None:
     error = OSError(code, os.strerror(code)) if code is not None else OSError("?")
-    assert receipts.folder_problem(error) == reason
+    assert receipt_writer.folder_problem(error) == reason
 
 
 def test_a_folder_under_a_file_is_refused_in_french(tmp_path: Path) -> None:
@@ -388,7 +392,7 @@ def test_a_folder_under_a_file_is_refused_in_french(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(OSError) as caught:
         _write(blocker / "justificatifs")
-    assert receipts.folder_problem(caught.value) == (
+    assert receipt_writer.folder_problem(caught.value) == (
         "un élément du chemin est un fichier, pas un dossier"
     )
 

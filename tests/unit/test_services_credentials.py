@@ -48,7 +48,13 @@ def test_taken_identifier_comes_with_three_free_suggestions(service: SimulatedSe
 
 def test_suggestions_skip_the_taken_ones(service: SimulatedService) -> None:
     first = service.check_identifier(MARTINE, "lucas.petit").suggestions[0]
-    service.activate(MARTINE, first, GOOD_PASSWORD, accepted_terms=True)
+    service.activate(
+        MARTINE,
+        first,
+        GOOD_PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     check = service.check_identifier(d.KARIM, "lucas.petit")
     assert first not in check.suggestions
     assert len(check.suggestions) == 3
@@ -67,7 +73,13 @@ def test_identifier_cannot_be_the_nir_or_an_email(service: SimulatedService) -> 
 
 
 def test_activate_records_credentials_and_status(service: SimulatedService) -> None:
-    person = service.activate(MARTINE, "martine.leguellec", GOOD_PASSWORD, accepted_terms=True)
+    person = service.activate(
+        MARTINE,
+        "martine.leguellec",
+        GOOD_PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     assert person.status is Status.ACTIVE
     assert person.decided_on == date(2021, 9, 28)
     assert person.identifier == "martine.leguellec"
@@ -76,20 +88,50 @@ def test_activate_records_credentials_and_status(service: SimulatedService) -> N
 
 def test_activate_needs_the_terms(service: SimulatedService) -> None:
     with pytest.raises(TermsNotAccepted):
-        service.activate(MARTINE, "martine.leguellec", GOOD_PASSWORD, accepted_terms=False)
+        service.activate(
+            MARTINE,
+            "martine.leguellec",
+            GOOD_PASSWORD,
+            accepted_terms=False,
+            expected=service.get_person(MARTINE).status,
+        )
 
 
 def test_activate_twice(service: SimulatedService) -> None:
-    service.activate(MARTINE, "martine.leguellec", GOOD_PASSWORD, accepted_terms=True)
+    service.activate(
+        MARTINE,
+        "martine.leguellec",
+        GOOD_PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     with pytest.raises(AlreadyActive):
-        service.activate(MARTINE, "martine.leguellec2", GOOD_PASSWORD, accepted_terms=True)
+        service.activate(
+            MARTINE,
+            "martine.leguellec2",
+            GOOD_PASSWORD,
+            accepted_terms=True,
+            expected=service.get_person(MARTINE).status,
+        )
     with pytest.raises(AlreadyActive):
-        service.activate(d.LUCAS, "lucas.petit2", GOOD_PASSWORD, accepted_terms=True)
+        service.activate(
+            d.LUCAS,
+            "lucas.petit2",
+            GOOD_PASSWORD,
+            accepted_terms=True,
+            expected=service.get_person(d.LUCAS).status,
+        )
 
 
 def test_activate_with_a_taken_identifier(service: SimulatedService) -> None:
     with pytest.raises(IdentifierTaken) as caught:
-        service.activate(MARTINE, "lucas.petit", GOOD_PASSWORD, accepted_terms=True)
+        service.activate(
+            MARTINE,
+            "lucas.petit",
+            GOOD_PASSWORD,
+            accepted_terms=True,
+            expected=service.get_person(MARTINE).status,
+        )
     assert len(caught.value.suggestions) == 3
     assert caught.value.suggestions[0] in caught.value.message
     assert service.get_person(MARTINE).status is Status.EN_ATTENTE
@@ -110,20 +152,38 @@ def test_password_with_names_birth_date_or_identifier_is_rejected(
     service: SimulatedService, password: str, problem: str
 ) -> None:
     with pytest.raises(PasswordRejected) as caught:
-        service.activate(MARTINE, "martine.leguellec", password, accepted_terms=True)
+        service.activate(
+            MARTINE,
+            "martine.leguellec",
+            password,
+            accepted_terms=True,
+            expected=service.get_person(MARTINE).status,
+        )
     assert problem in caught.value.problems
     assert service.get_person(MARTINE).status is Status.EN_ATTENTE
 
 
 def test_password_must_meet_the_checklist(service: SimulatedService) -> None:
     with pytest.raises(PasswordRejected) as caught:
-        service.activate(MARTINE, "martine.leguellec", "tournesol", accepted_terms=True)
+        service.activate(
+            MARTINE,
+            "martine.leguellec",
+            "tournesol",
+            accepted_terms=True,
+            expected=service.get_person(MARTINE).status,
+        )
     assert caught.value.problems
     assert caught.value.message.startswith("Le mot de passe ne respecte pas encore")
 
 
 def test_password_is_stored_as_argon2id_only(service: SimulatedService, data_dir: Path) -> None:
-    service.activate(MARTINE, "martine.leguellec", GOOD_PASSWORD, accepted_terms=True)
+    service.activate(
+        MARTINE,
+        "martine.leguellec",
+        GOOD_PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     stored = db_bytes(data_dir)
     assert GOOD_PASSWORD.encode() not in stored
     assert b"$argon2id$" in stored

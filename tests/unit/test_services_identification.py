@@ -22,6 +22,7 @@ from mes_tui.services.errors import (
     TooManyRequests,
 )
 from mes_tui.texts import service as t
+from tests.simulation import admin
 from tests.unit.conftest import AVEC, MARTINE, MARTINE_CODE, MARTINE_SERIAL, SANS
 
 NOBODY = "2 55 12 55 555 555 47"  # a valid NIR that is not in the registry
@@ -90,7 +91,7 @@ def test_code_survives_identification_without_decision(service: SimulatedService
     # A person who stops after identifying (dropped connection, second thoughts) can resume.
     identify_martine(service)
     assert identify_martine(service).nir == MARTINE
-    entry = next(e for e in service.list_registry() if e.nir == MARTINE)
+    entry = next(e for e in admin(service).list_registry() if e.nir == MARTINE)
     assert entry.provisional_code == MARTINE_CODE
 
 
@@ -99,15 +100,25 @@ def test_code_is_single_use_once_opposition_is_recorded(service: SimulatedServic
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
     with pytest.raises(IdentificationFailed):
         identify_martine(service)
-    assert next(e for e in service.list_registry() if e.nir == MARTINE).provisional_code is None
+    assert (
+        next(e for e in admin(service).list_registry() if e.nir == MARTINE).provisional_code is None
+    )
 
 
 def test_code_is_single_use_once_activated(service: SimulatedService) -> None:
     identify_martine(service)
-    service.activate(MARTINE, "martine.l2026", "Azur&Menthe42", accepted_terms=True)
+    service.activate(
+        MARTINE,
+        "martine.l2026",
+        "Azur&Menthe42",
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     with pytest.raises(IdentificationFailed):
         identify_martine(service)
-    assert next(e for e in service.list_registry() if e.nir == MARTINE).provisional_code is None
+    assert (
+        next(e for e in admin(service).list_registry() if e.nir == MARTINE).provisional_code is None
+    )
 
 
 def test_code_is_case_sensitive(service: SimulatedService) -> None:
@@ -242,8 +253,8 @@ def request_for_martine(service: SimulatedService, **changes: object) -> CodeSen
 def test_new_code_is_emailed_masked_and_replaces_the_old(service: SimulatedService) -> None:
     sent = request_for_martine(service)
     assert sent.masked_to == "dlf*****@atos.net"
-    assert sent.message == service.outbox()[-1]
-    message = service.outbox()[-1]
+    assert not hasattr(sent, "message")  # the code reaches the person, not the caller
+    message = admin(service).outbox()[-1]
     assert message.channel is Channel.EMAIL
     assert message.purpose == "code_provisoire"
     assert message.to == "dlfr-cn5-tma-support-cobra@atos.net"
@@ -301,11 +312,11 @@ def test_at_most_three_new_codes_a_day(service: SimulatedService, clock: FakeClo
 
 
 def test_delivery_failure_changes_nothing(service: SimulatedService) -> None:
-    before = service.outbox()
+    before = admin(service).outbox()
     service.delivery.fail_next = 1
     with pytest.raises(DeliveryFailed):
         request_for_martine(service)
-    assert service.outbox() == before
+    assert admin(service).outbox() == before
     # The old code still works and the failed request did not count towards the daily limit.
     for _ in range(3):
         request_for_martine(service)
@@ -332,12 +343,12 @@ def test_malformed_code_request(service: SimulatedService) -> None:
 def test_find_code_recipient_shows_the_masked_address_and_sends_nothing(
     service: SimulatedService,
 ) -> None:
-    before = service.outbox()
+    before = admin(service).outbox()
     masked = service.find_code_recipient(
         "1 16 30 44 038 016", date(1976, 6, 16), SANS, MARTINE_SERIAL
     )
     assert masked == "dlf*****@atos.net"
-    assert service.outbox() == before
+    assert admin(service).outbox() == before
     assert identify_martine(service)  # the current code is untouched
 
 

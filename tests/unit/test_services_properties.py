@@ -40,6 +40,7 @@ from mes_tui.services.errors import (
     ServiceError,
 )
 from mes_tui.texts.safe import printable
+from tests.simulation import admin, last_code, last_message, save_receipt
 from tests.unit.conftest import MARTINE, MARTINE_CODE, MARTINE_SERIAL
 
 # -- the curated list of the issue -----------------------------------------------------------------
@@ -191,8 +192,9 @@ def test_code_requests_never_fail_badly(
     if isinstance(masked, str):
         assert is_clean(masked)
     sent = run(lambda: service.request_provisional_code(nir13, born, card_type, serial))
+    last_code(service)
     if not isinstance(sent, ServiceError):
-        assert sent.message.to == "dlfr-cn5-tma-support-cobra@atos.net"
+        assert last_message(service).to == "dlfr-cn5-tma-support-cobra@atos.net"
 
 
 # -- decisions and receipts ------------------------------------------------------------------------
@@ -239,7 +241,7 @@ def test_a_hostile_receipt_folder_is_refused_clearly_and_the_receipt_stays_avail
 ) -> None:
     if service.get_person(MARTINE).status is not Status.OPPOSEE:
         service.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    result = run(lambda: service.save_receipt(MARTINE, tmp_path / "dossiers" / folder))
+    result = run(lambda: save_receipt(service, MARTINE, tmp_path / "dossiers" / folder))
     if isinstance(result, Path):
         assert result.read_bytes().startswith(b"%PDF")
         give_the_receipt_back(service)
@@ -247,7 +249,7 @@ def test_a_hostile_receipt_folder_is_refused_clearly_and_the_receipt_stays_avail
         assert isinstance(result, InvalidInput), result
         assert result.field == "folder"
     # Whatever happened with that folder, the receipt can still be saved, once.
-    assert service.save_receipt(MARTINE, tmp_path / "ok").exists()
+    assert save_receipt(service, MARTINE, tmp_path / "ok").exists()
     give_the_receipt_back(service)
 
 
@@ -291,7 +293,11 @@ def test_credentials_never_fail_badly(
     if not isinstance(check, ServiceError):
         assert ascii_printable(check.identifier)
         assert all(ascii_printable(s) for s in check.suggestions)
-    person = run(lambda: service.activate(nir, identifier, password, accepted_terms=terms))
+    person = run(
+        lambda: service.activate(
+            nir, identifier, password, accepted_terms=terms, expected=Status.EN_ATTENTE
+        )
+    )
     if isinstance(person, PersonView):
         assert person.identifier is not None and ascii_printable(person.identifier)
         assert isinstance(run(lambda: service.login(identifier, password)), PersonView)
@@ -353,7 +359,7 @@ def test_import_accepts_only_clean_people_and_reports_problems_cleanly(
 ) -> None:
     before = registry_rows(service)
     try:
-        count = service.import_registry(rows)
+        count = admin(service).import_registry(rows)
     except ImportRejected as rejected:
         assert rejected.problems
         assert registry_rows(service) == before  # all or nothing
@@ -362,13 +368,13 @@ def test_import_accepts_only_clean_people_and_reports_problems_cleanly(
             assert reason.strip() and is_clean(reason), repr(reason)
         return
     assert count == len(rows)
-    for entry in service.list_registry():
+    for entry in admin(service).list_registry():
         for text in (entry.first_name, entry.last_name):
             assert text and is_clean(text) and text == text.strip(), repr(text)
         assert ascii_printable(entry.card_serial)
         assert entry.email is None or ascii_printable(entry.email)
         assert entry.mobile is None or ascii_printable(entry.mobile)
-    assert_sound(service, len(service.list_registry()))
+    assert_sound(service, len(admin(service).list_registry()))
 
 
 # -- look-alike digits and invisible characters are never taken for the real ones ------------------
@@ -426,9 +432,11 @@ ENTRY_POINTS: dict[str, Callable[[SimulatedService, str], object]] = {
     "otp": lambda s, v: s.verify_contact_code(MARTINE, Channel.EMAIL, v),
     "check_identifier": lambda s, v: s.check_identifier(MARTINE, v),
     "activate.identifier": lambda s, v: s.activate(
-        MARTINE, v, "Tournesol#2024", accepted_terms=True
+        MARTINE, v, "Tournesol#2024", accepted_terms=True, expected=Status.EN_ATTENTE
     ),
-    "activate.password": lambda s, v: s.activate(MARTINE, "martine.l", v, accepted_terms=True),
+    "activate.password": lambda s, v: s.activate(
+        MARTINE, "martine.l", v, accepted_terms=True, expected=Status.EN_ATTENTE
+    ),
     "login.identifier": lambda s, v: s.login(v, "Tournesol#2024"),
     "login.password": lambda s, v: s.login("lucas.petit", v),
 }
@@ -455,23 +463,24 @@ def test_a_megabyte_paste_is_refused_quickly(
 def test_a_failed_code_request_consumes_nothing_and_can_be_retried(
     service: SimulatedService,
 ) -> None:
-    before = service.outbox()
+    before = admin(service).outbox()
     service.delivery.fail_next = 1
     with pytest.raises(DeliveryFailed) as caught:
         service.request_provisional_code(
             MARTINE[:13], date(1976, 6, 16), CardType.SANS_PHOTO, MARTINE_SERIAL
         )
     assert is_clean(caught.value.message)
-    assert service.outbox() == before
-    martine = next(e for e in service.list_registry() if e.nir == MARTINE)
+    assert admin(service).outbox() == before
+    martine = next(e for e in admin(service).list_registry() if e.nir == MARTINE)
     assert martine.provisional_code == MARTINE_CODE  # the code on file is untouched
-    sent = service.request_provisional_code(
+    service.request_provisional_code(
         MARTINE[:13], date(1976, 6, 16), CardType.SANS_PHOTO, MARTINE_SERIAL
     )
-    assert sent.message.code is not None
+    sent_code = last_code(service)
+    assert sent_code is not None
     with pytest.raises(IdentificationFailed):  # the new code replaced the old one
         service.identify(MARTINE_CODE, MARTINE, CardType.SANS_PHOTO, MARTINE_SERIAL)
-    assert service.identify(sent.message.code, MARTINE, CardType.SANS_PHOTO, MARTINE_SERIAL)
+    assert service.identify(sent_code, MARTINE, CardType.SANS_PHOTO, MARTINE_SERIAL)
 
 
 @pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.SMS])
@@ -482,18 +491,20 @@ def test_a_failed_one_time_code_send_leaves_nothing_pending_and_can_be_retried_a
     service.delivery.fail_next = 1
     with pytest.raises(DeliveryFailed):
         service.start_contact_change(MARTINE, channel, value)
-    assert service.outbox()[-1].purpose == "invitation"  # nothing went out
+    assert admin(service).outbox()[-1].purpose == "invitation"  # nothing went out
     with closing(sqlite3.connect(service.storage.path)) as conn:
         assert conn.execute("SELECT COUNT(*) FROM pending_otp").fetchone()[0] == 0
     # No wait imposed by a send that did not happen.
     challenge = service.start_contact_change(MARTINE, channel, value)
-    assert challenge.message.code is not None
-    person = service.verify_contact_code(MARTINE, channel, challenge.message.code)
+    challenge_code = last_code(service)
+    assert challenge_code is not None
+    person = service.verify_contact_code(MARTINE, channel, challenge_code)
     assert (person.email if channel is Channel.EMAIL else person.mobile) == challenge.to
 
 
 def test_a_failed_resend_keeps_the_code_already_sent(service: SimulatedService) -> None:
-    challenge = service.start_contact_change(MARTINE, Channel.SMS, "06 11 12 13 14")
+    service.start_contact_change(MARTINE, Channel.SMS, "06 11 12 13 14")
+    challenge_code = last_code(service)
     with pytest.raises(ResendTooSoon):
         service.resend_contact_code(MARTINE, Channel.SMS)
     service.clock.advance(seconds=31)  # type: ignore[attr-defined]
@@ -501,8 +512,8 @@ def test_a_failed_resend_keeps_the_code_already_sent(service: SimulatedService) 
     for _ in range(2):
         with pytest.raises(DeliveryFailed):
             service.resend_contact_code(MARTINE, Channel.SMS)
-    assert challenge.message.code is not None
-    person = service.verify_contact_code(MARTINE, Channel.SMS, challenge.message.code)
+    assert challenge_code is not None
+    person = service.verify_contact_code(MARTINE, Channel.SMS, challenge_code)
     assert person.mobile == "+33611121314"
 
 

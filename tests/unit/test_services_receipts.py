@@ -1,4 +1,6 @@
-"""Saving the opposition receipt through the service: once per decision, owner only."""
+"""Saving the opposition receipt from the simulated back office, as the front ends do
+(``mes_tui.receipt_writer``): once per decision, owner only, one PDF rendered however many
+sessions ask at once, never lost when a save is cut short."""
 
 from __future__ import annotations
 
@@ -9,18 +11,21 @@ from typing import Any
 
 import pytest
 
+from mes_tui import receipt_writer
 from mes_tui.models import Status
+from mes_tui.receipt_writer import default_receipts_dir
 from mes_tui.services import SimulatedService, open_service
 from mes_tui.services import demo as d
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.errors import InvalidInput, ReceiptBusy, ReceiptUnavailable
+from tests.simulation import save_receipt
 from tests.unit.conftest import MARTINE
 
 
 def test_receipt_is_saved_once_in_the_data_dir(service: SimulatedService, data_dir: Path) -> None:
-    assert service.default_receipts_dir() == data_dir / "justificatifs"
+    assert default_receipts_dir(data_dir) == data_dir / "justificatifs"
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    path = service.save_receipt(MARTINE)
+    path = save_receipt(service, MARTINE)
     assert path.parent == data_dir / "justificatifs"
     assert path.read_bytes().startswith(b"%PDF")
     assert "2021-09-28" in path.name
@@ -28,24 +33,30 @@ def test_receipt_is_saved_once_in_the_data_dir(service: SimulatedService, data_d
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     with pytest.raises(ReceiptUnavailable):
-        service.save_receipt(MARTINE)
+        save_receipt(service, MARTINE)
 
 
 def test_no_receipt_without_a_new_opposition(service: SimulatedService) -> None:
     with pytest.raises(ReceiptUnavailable):
-        service.save_receipt(MARTINE)  # pending
+        save_receipt(service, MARTINE)  # pending
     with pytest.raises(ReceiptUnavailable):
-        service.save_receipt(d.THOMAS)  # opposed before: its receipt is long gone
+        save_receipt(service, d.THOMAS)  # opposed before: its receipt is long gone
 
 
 def test_a_new_decision_gives_a_new_receipt(service: SimulatedService, tmp_path: Path) -> None:
     service.close_space(d.LUCAS)
-    first = service.save_receipt(d.LUCAS, tmp_path)
-    service.activate(d.LUCAS, "lucas.petit", "Azur&Menthe42", accepted_terms=True)
+    first = save_receipt(service, d.LUCAS, tmp_path)
+    service.activate(
+        d.LUCAS,
+        "lucas.petit",
+        "Azur&Menthe42",
+        accepted_terms=True,
+        expected=service.get_person(d.LUCAS).status,
+    )
     with pytest.raises(ReceiptUnavailable):
-        service.save_receipt(d.LUCAS, tmp_path)
+        save_receipt(service, d.LUCAS, tmp_path)
     service.close_space(d.LUCAS)
-    second = service.save_receipt(d.LUCAS, tmp_path)
+    second = save_receipt(service, d.LUCAS, tmp_path)
     assert first != second
 
 
@@ -56,9 +67,9 @@ def test_an_unwritable_folder_keeps_the_receipt_available(
     blocker = tmp_path / "un-fichier"
     blocker.write_text("pas un dossier")
     with pytest.raises(InvalidInput) as caught:
-        service.save_receipt(d.GERARD, blocker / "justificatifs")
+        save_receipt(service, d.GERARD, blocker / "justificatifs")
     assert caught.value.field == "folder"
-    assert service.save_receipt(d.GERARD, tmp_path / "ailleurs").exists()
+    assert save_receipt(service, d.GERARD, tmp_path / "ailleurs").exists()
 
 
 def test_receipt_folder_must_be_absolute_and_allowed(tmp_path: Path) -> None:
@@ -68,17 +79,17 @@ def test_receipt_folder_must_be_absolute_and_allowed(tmp_path: Path) -> None:
     from mes_tui.services.errors import InvalidInput
 
     allowed = tmp_path / "partage"
-    service = open_service(tmp_path / "data", clock=FakeClock(), receipt_folders=(allowed,))
+    service = open_service(tmp_path / "data", clock=FakeClock())
     service.oppose("116304403801618", expected=Status.EN_ATTENTE)
     with pytest.raises(InvalidInput) as relative:
-        service.save_receipt("116304403801618", Path("justificatifs"))
+        save_receipt(service, "116304403801618", Path("justificatifs"), allowed=(allowed,))
     assert relative.value.field == "folder" and "chemin complet" in relative.value.message
     with pytest.raises(InvalidInput) as outside:
-        service.save_receipt("116304403801618", tmp_path / "ailleurs")
+        save_receipt(service, "116304403801618", tmp_path / "ailleurs", allowed=(allowed,))
     assert str(allowed) in outside.value.message
     assert not (tmp_path / "ailleurs").exists()
     # Refused before anything was claimed: the receipt can still be saved where allowed.
-    written = service.save_receipt("116304403801618", allowed / "mars")
+    written = save_receipt(service, "116304403801618", allowed / "mars", allowed=(allowed,))
     assert written.parent == allowed / "mars" and written.exists()
 
 
@@ -93,10 +104,12 @@ def test_the_refusal_names_each_allowed_folder_once(tmp_path: Path) -> None:
     data = tmp_path / "data"
     default = data / "justificatifs"
     odd = tmp_path / "part\x1b[31mage"
-    service = open_service(data, clock=FakeClock(), receipt_folders=(default, odd, default))
+    service = open_service(data, clock=FakeClock())
     service.oppose("116304403801618", expected=Status.EN_ATTENTE)
     with pytest.raises(InvalidInput) as outside:
-        service.save_receipt("116304403801618", tmp_path / "ailleurs")
+        save_receipt(
+            service, "116304403801618", tmp_path / "ailleurs", allowed=(default, odd, default)
+        )
     assert outside.value.message.count(str(default)) == 1
     assert "\x1b" not in outside.value.message
 
@@ -104,26 +117,24 @@ def test_the_refusal_names_each_allowed_folder_once(tmp_path: Path) -> None:
 def test_two_sessions_saving_at_once_give_one_receipt(
     service: SimulatedService, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mes_tui.services import receipts
-
     other = open_service(data_dir, clock=service.clock)
-    written = receipts.write_receipt
+    written = receipt_writer.write_new_file
     refusals: list[ReceiptBusy] = []
 
-    def write_while_the_other_session_saves(folder: Path, **details: object) -> Path:
+    def write_while_the_other_session_saves(folder: Path, name: str, data: bytes) -> Path:
         with pytest.raises(ReceiptBusy) as busy:  # the other session asks during this write
-            other.save_receipt(MARTINE)
+            save_receipt(other, MARTINE)
         refusals.append(busy.value)
-        return written(folder, **details)  # type: ignore[arg-type]
+        return written(folder, name, data)
 
-    monkeypatch.setattr(receipts, "write_receipt", write_while_the_other_session_saves)
+    monkeypatch.setattr(receipt_writer, "write_new_file", write_while_the_other_session_saves)
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    path = service.save_receipt(MARTINE)
+    path = save_receipt(service, MARTINE)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # one receipt, no other file
     (busy,) = refusals
     assert 1 <= busy.seconds <= 30 and f"{busy.seconds} s" in busy.message
     with pytest.raises(ReceiptUnavailable):  # and once saved, it is gone for both
-        other.save_receipt(MARTINE)
+        save_receipt(other, MARTINE)
 
 
 def test_fifty_sessions_saving_at_once_render_one_pdf(
@@ -144,7 +155,7 @@ def test_fifty_sessions_saving_at_once_render_one_pdf(
     def save(session: SimulatedService) -> None:
         start.wait()
         try:
-            outcomes.append(session.save_receipt(MARTINE))
+            outcomes.append(save_receipt(session, MARTINE))
         except (ReceiptBusy, ReceiptUnavailable) as refused:
             outcomes.append(type(refused))
 
@@ -162,28 +173,27 @@ def test_fifty_sessions_saving_at_once_render_one_pdf(
 def test_a_save_cut_short_holds_the_receipt_only_for_a_while(
     service: SimulatedService, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A session killed while rendering never releases its hold: after 30 s the receipt is
+    """A session killed while writing never releases its hold: after 30 s the receipt is
     available again, never lost."""
-    from mes_tui.services import receipts
 
     class Killed(BaseException):
         pass
 
-    def killed(folder: Path, **details: object) -> Path:
+    def killed(folder: Path, name: str, data: bytes) -> Path:
         raise Killed  # as if the process ended here: what follows never runs
 
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
     monkeypatch.setattr(service, "storage", NoRelease(service.storage))
-    monkeypatch.setattr(receipts, "write_receipt", killed)
+    monkeypatch.setattr(receipt_writer, "write_new_file", killed)
     with pytest.raises(Killed):
-        service.save_receipt(MARTINE)
+        save_receipt(service, MARTINE)
     monkeypatch.undo()
     clock.advance(seconds=10)
     with pytest.raises(ReceiptBusy) as busy:
-        service.save_receipt(MARTINE)
+        save_receipt(service, MARTINE)
     assert busy.value.seconds == 20
     clock.advance(seconds=20)
-    assert service.save_receipt(MARTINE, tmp_path).exists()
+    assert save_receipt(service, MARTINE, tmp_path).exists()
 
 
 class NoRelease:
@@ -217,11 +227,11 @@ def test_a_folder_that_cannot_be_made_leaves_no_folder_and_renders_no_pdf(
     base.mkdir()
     deep = base.joinpath(*(["d" * 200] * 15), "e" * 300)
     with pytest.raises(InvalidInput) as refused:
-        service.save_receipt("116304403801618", deep)
+        save_receipt(service, "116304403801618", deep)
     assert refused.value.field == "folder"
     assert list(base.iterdir()) == []
     assert rendered == []
-    written = service.save_receipt("116304403801618", base / "a" / "b")
+    written = save_receipt(service, "116304403801618", base / "a" / "b")
     assert written.exists() and rendered == [1]
 
 
@@ -233,7 +243,7 @@ def test_every_folder_made_for_a_receipt_is_the_owners_only(
     service.oppose("116304403801618", expected=Status.EN_ATTENTE)
     old = os.umask(0o022)
     try:
-        written = service.save_receipt("116304403801618", tmp_path / "a" / "b" / "c")
+        written = save_receipt(service, "116304403801618", tmp_path / "a" / "b" / "c")
     finally:
         os.umask(old)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", written.parent):
@@ -247,6 +257,6 @@ def test_a_folder_name_with_control_characters_is_refused_before_anything(
 
     service.oppose("116304403801618", expected=Status.EN_ATTENTE)
     with pytest.raises(InvalidInput) as refused:
-        service.save_receipt("116304403801618", tmp_path / name / "x")
+        save_receipt(service, "116304403801618", tmp_path / name / "x")
     assert refused.value.field == "folder"
     assert not (tmp_path / name).exists()

@@ -22,6 +22,7 @@ from mes_tui.services.errors import (
     NoPendingCode,
 )
 from mes_tui.texts import service as ts
+from tests.simulation import admin, last_code
 from tests.unit.conftest import AVEC, MARTINE, MARTINE_CODE, MARTINE_SERIAL, SANS, db_bytes
 
 DESIGN_KEYS = {
@@ -40,7 +41,7 @@ DESIGN_KEYS = {
 
 
 def entries(service: SimulatedService) -> dict[str, Any]:
-    return {entry.nir: entry for entry in service.list_registry()}
+    return {entry.nir: entry for entry in admin(service).list_registry()}
 
 
 def row(**values: Any) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def test_demo_registry_matches_the_seed(service: SimulatedService) -> None:
 
 
 def test_demo_registry_covers_every_branch(service: SimulatedService) -> None:
-    people = service.list_registry()
+    people = admin(service).list_registry()
     assert all(normalize_nir(p.nir) == p.nir for p in people)
     assert any(p.card_type is CardType.AVEC_PHOTO and len(p.card_serial) == 11 for p in people)
     assert any(p.email is None for p in people)
@@ -94,7 +95,7 @@ def test_demo_registry_covers_every_branch(service: SimulatedService) -> None:
 
 
 def test_demo_table_lists_every_demo_person(service: SimulatedService) -> None:
-    for person in service.list_registry():
+    for person in admin(service).list_registry():
         line = next(line for line in d.DEMO_TABLE.splitlines() if format_nir(person.nir) in line)
         assert person.last_name in line
         assert person.card_serial in line
@@ -103,26 +104,25 @@ def test_demo_table_lists_every_demo_person(service: SimulatedService) -> None:
 
 
 def test_list_as_json_has_the_design_keys(service: SimulatedService) -> None:
-    for entry in service.list_registry():
+    for entry in admin(service).list_registry():
         data = entry.as_json()
         assert DESIGN_KEYS <= set(data)
         json.dumps(data)
 
 
 def test_list_shows_the_current_code(service: SimulatedService) -> None:
-    sent = service.request_provisional_code(
-        "1163044038016", date(1976, 6, 16), SANS, MARTINE_SERIAL
-    )
-    assert sent.message.code
-    assert entries(service)[MARTINE].provisional_code == sent.message.code
-    service.identify(sent.message.code, MARTINE, SANS, MARTINE_SERIAL)
-    assert entries(service)[MARTINE].provisional_code == sent.message.code
+    service.request_provisional_code("1163044038016", date(1976, 6, 16), SANS, MARTINE_SERIAL)
+    sent_code = last_code(service)
+    assert sent_code
+    assert entries(service)[MARTINE].provisional_code == sent_code
+    service.identify(sent_code, MARTINE, SANS, MARTINE_SERIAL)
+    assert entries(service)[MARTINE].provisional_code == sent_code
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
     assert entries(service)[MARTINE].provisional_code is None
 
 
 def test_invitations_go_by_email_or_by_letter(service: SimulatedService) -> None:
-    invitations = {m.code: m for m in service.outbox() if m.purpose == "invitation"}
+    invitations = {m.code: m for m in admin(service).outbox() if m.purpose == "invitation"}
     assert invitations[MARTINE_CODE].channel is Channel.EMAIL
     assert invitations[MARTINE_CODE].to == "dlfr-cn5-tma-support-cobra@atos.net"
     jeanne = invitations["Jm5pK8dWs2Ga"]
@@ -134,19 +134,19 @@ def test_invitations_go_by_email_or_by_letter(service: SimulatedService) -> None
 def test_outbox_never_carries_a_nir(service: SimulatedService, data_dir: Path) -> None:
     service.request_provisional_code("1163044038016", date(1976, 6, 16), SANS, MARTINE_SERIAL)
     text = (data_dir / "outbox.jsonl").read_text(encoding="utf-8")
-    for person in service.list_registry():
+    for person in admin(service).list_registry():
         assert person.nir not in text
         assert format_nir(person.nir) not in text
 
 
 def test_no_clear_code_in_the_database(service: SimulatedService, data_dir: Path) -> None:
-    sent = service.request_provisional_code(
-        "1163044038016", date(1976, 6, 16), SANS, MARTINE_SERIAL
-    )
-    challenge = service.start_contact_change(d.KARIM, Channel.EMAIL, "karim@exemple.fr")
+    service.request_provisional_code("1163044038016", date(1976, 6, 16), SANS, MARTINE_SERIAL)
+    sent_code = last_code(service)
+    service.start_contact_change(d.KARIM, Channel.EMAIL, "karim@exemple.fr")
+    challenge_code = last_code(service)
     stored = db_bytes(data_dir)
-    codes = [m.code for m in service.outbox() if m.code]
-    assert sent.message.code in codes and challenge.message.code in codes
+    codes = [m.code for m in admin(service).outbox() if m.code]
+    assert sent_code in codes and challenge_code in codes
     for code in codes:
         assert code.encode() not in stored
 
@@ -155,14 +155,14 @@ def test_no_clear_code_in_the_database(service: SimulatedService, data_dir: Path
 def test_reset_restores_the_demo(service: SimulatedService, clock: FakeClock) -> None:
     service.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    service.import_registry([row()])
+    admin(service).import_registry([row()])
     service.start_contact_change(MARTINE, Channel.SMS, "0611121314")
     for _ in range(5):
         with pytest.raises((IdentificationFailed, Locked)):
             service.identify(MARTINE_CODE, d.KARIM, AVEC, "04512378900")
-    before = len(service.outbox())
+    before = len(admin(service).outbox())
     clock.advance(days=2)  # the demo lock had expired; a reset sets it again
-    service.reset_registry()
+    admin(service).reset_registry()
     people = entries(service)
     assert people[MARTINE].status is Status.EN_ATTENTE
     assert people[MARTINE].provisional_code == MARTINE_CODE
@@ -171,7 +171,7 @@ def test_reset_restores_the_demo(service: SimulatedService, clock: FakeClock) ->
     assert service.identify("Kb6zQ9wEr4Tn", d.KARIM, AVEC, "04512378906")  # lock cleared
     with pytest.raises(Locked):
         service.identify("Sr3mV7bXq9Lk", d.SOPHIE, SANS, "01357924680")
-    new_messages = service.outbox()[before:]
+    new_messages = admin(service).outbox()[before:]
     assert {m.code for m in new_messages} >= {MARTINE_CODE, "Jm5pK8dWs2Ga"}
     with pytest.raises(NoPendingCode):  # the pending SMS code was cleared
         service.verify_contact_code(MARTINE, Channel.SMS, "123456")
@@ -181,7 +181,7 @@ def test_failed_delivery_during_reset_changes_nothing(service: SimulatedService)
     service.oppose(MARTINE, expected=Status.EN_ATTENTE)
     service.delivery.fail_next = 1
     with pytest.raises(DeliveryFailed):
-        service.reset_registry()
+        admin(service).reset_registry()
     assert entries(service)[MARTINE].status is Status.OPPOSEE
 
 
@@ -195,7 +195,7 @@ def test_import_adds_people_with_their_codes(service: SimulatedService) -> None:
         email=None,
     )
     child["nir"] = child["nir"][:-2] + nir_key(child["nir"])
-    count = service.import_registry([row(profiles=[child["nir"]]), child])
+    count = admin(service).import_registry([row(profiles=[child["nir"]]), child])
     assert count == 2
     people = entries(service)
     paul = people[normalize_nir(row()["nir"])]
@@ -210,7 +210,7 @@ def test_import_adds_people_with_their_codes(service: SimulatedService) -> None:
 def test_import_replaces_existing_people(service: SimulatedService) -> None:
     martine = entries(service)[MARTINE].as_json()
     martine.update(provisional_code="Nv8xT3kPq7Wz", mobile="06 63 78 19 70", profiles=[d.GERARD])
-    assert service.import_registry([martine]) == 1
+    assert admin(service).import_registry([martine]) == 1
     after = entries(service)[MARTINE]
     assert after.provisional_code == "Nv8xT3kPq7Wz"
     assert after.mobile == "+33663781970"
@@ -219,14 +219,14 @@ def test_import_replaces_existing_people(service: SimulatedService) -> None:
 
 
 def test_list_output_imports_back(service: SimulatedService) -> None:
-    rows = [entry.as_json() for entry in service.list_registry()]
-    assert service.import_registry(rows) == len(rows)
-    assert [e.as_json() for e in service.list_registry()] == rows
+    rows = [entry.as_json() for entry in admin(service).list_registry()]
+    assert admin(service).import_registry(rows) == len(rows)
+    assert [e.as_json() for e in admin(service).list_registry()] == rows
 
 
 def test_import_is_all_or_nothing_and_reports_every_bad_row(service: SimulatedService) -> None:
-    before = service.list_registry()
-    outbox_before = service.outbox()
+    before = admin(service).list_registry()
+    outbox_before = admin(service).outbox()
     rows: list[Any] = [
         row(),  # 1: good
         row(nir="1 55 12 55 555 555 98", first_name="Anne"),  # 2: wrong key
@@ -256,7 +256,7 @@ def test_import_is_all_or_nothing_and_reports_every_bad_row(service: SimulatedSe
         ),  # 10: identifier taken
     ]
     with pytest.raises(ImportRejected) as caught:
-        service.import_registry(rows)
+        admin(service).import_registry(rows)
     problems = caught.value.problems
     bad_rows = sorted({number for number, _ in problems})
     assert bad_rows == [2, 3, 4, 5, 6, 7, 8, 9, 10]
@@ -265,24 +265,26 @@ def test_import_is_all_or_nothing_and_reports_every_bad_row(service: SimulatedSe
         assert label in row6
     assert any("ligne 1" in reason for number, reason in problems if number == 5)
     assert all(isinstance(reason, str) and reason for _, reason in problems)
-    assert service.list_registry() == before
-    assert service.outbox() == outbox_before
+    assert admin(service).list_registry() == before
+    assert admin(service).outbox() == outbox_before
 
 
 def test_import_checks_passwords_and_hashes_them(service: SimulatedService, data_dir: Path) -> None:
     with pytest.raises(ImportRejected) as caught:
-        service.import_registry(
+        admin(service).import_registry(
             [row(status="active", identifier="paul.dupont", password="Paul#1955a")]
         )
     assert "mot de passe" in caught.value.problems[0][1]
     good = row(status="active", identifier="paul.dupont", password="Vent-Du-Sud9")
-    service.import_registry([good])
+    admin(service).import_registry([good])
     assert service.login("paul.dupont", "Vent-Du-Sud9").first_name == "Paul"
     assert b"Vent-Du-Sud9" not in db_bytes(data_dir)
 
 
 def test_import_of_the_full_printed_serial_of_a_card_with_photo(service: SimulatedService) -> None:
-    service.import_registry([row(card_type="avec_photo", card_serial="8025000002 0123456789 1")])
+    admin(service).import_registry(
+        [row(card_type="avec_photo", card_serial="8025000002 0123456789 1")]
+    )
     assert entries(service)[normalize_nir(row()["nir"])].card_serial == "01234567891"
 
 
@@ -303,10 +305,10 @@ ANNE, BRUNO, CLAIRE = (person(b) for b in ("2600175111222", "1700175111333", "28
 
 
 def problems_of(service: SimulatedService, rows: list[Any]) -> list[tuple[int, str]]:
-    before, sent = service.list_registry(), len(service.outbox())
+    before, sent = admin(service).list_registry(), len(admin(service).outbox())
     with pytest.raises(ImportRejected) as caught:
-        service.import_registry(rows)
-    assert service.list_registry() == before and len(service.outbox()) == sent
+        admin(service).import_registry(rows)
+    assert admin(service).list_registry() == before and len(admin(service).outbox()) == sent
     return caught.value.problems
 
 
@@ -396,19 +398,19 @@ def test_a_loop_closed_through_the_registry_is_refused(service: SimulatedService
     # The same file that also gives Martine other profiles has no loop any more.
     martine = entries(service)[MARTINE].as_json()
     martine["profiles"] = [d.GERARD]
-    assert service.import_registry([virginie, martine]) == 2
+    assert admin(service).import_registry([virginie, martine]) == 2
     assert entries(service)[d.VIRGINIE].profiles == (MARTINE,)
 
 
 def test_a_chain_of_attachments_is_no_loop(service: SimulatedService) -> None:
     bruno, claire = BRUNO["nir"], CLAIRE["nir"]
     rows = [{**ANNE, "profiles": [bruno, claire]}, {**BRUNO, "profiles": [claire]}, CLAIRE]
-    assert service.import_registry(rows) == 3
+    assert admin(service).import_registry(rows) == 3
 
 
 def test_an_import_without_anybody_is_refused(service: SimulatedService) -> None:
     with pytest.raises(ImportFileRejected) as caught:
-        service.import_registry([])
+        admin(service).import_registry([])
     assert caught.value.message == ts.IMPORT_EMPTY
 
 
@@ -417,13 +419,13 @@ def test_an_import_is_bounded_in_rows_passwords_and_profiles(
 ) -> None:
     monkeypatch.setattr(rules, "IMPORT_MAX_ROWS", 3)
     with pytest.raises(ImportFileRejected) as caught:
-        service.import_registry([ANNE, BRUNO, CLAIRE, row()])
+        admin(service).import_registry([ANNE, BRUNO, CLAIRE, row()])
     assert caught.value.message == ts.IMPORT_TOO_MANY_ROWS.format(max=3)
     monkeypatch.setattr(rules, "IMPORT_MAX_PASSWORDS", 1)
     active = {"status": "active", "password": "Vent-Du-Sud9"}
     rows = [{**ANNE, **active, "identifier": "anne.a"}, {**BRUNO, **active, "identifier": "b.b"}]
     with pytest.raises(ImportFileRejected) as caught:
-        service.import_registry(rows)
+        admin(service).import_registry(rows)
     assert caught.value.message == ts.IMPORT_TOO_MANY_PASSWORDS.format(count=2, max=1)
     monkeypatch.setattr(rules, "IMPORT_MAX_PROFILES", 1)
     two = [BRUNO["nir"], CLAIRE["nir"]]

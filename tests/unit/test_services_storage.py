@@ -33,7 +33,8 @@ from mes_tui.services.errors import (
 from mes_tui.services.hashing import PasswordHashing
 from mes_tui.services.secrets import KEYRING_SERVICE, SecretStore
 from mes_tui.services.storage import SCHEMA_VERSION, Storage
-from tests.unit.conftest import AVEC, MARTINE, MARTINE_CODE, MARTINE_SERIAL, SANS
+from tests.simulation import admin, save_receipt
+from tests.unit.conftest import AVEC, MARTINE, MARTINE_CODE, MARTINE_SERIAL, SANS, last_code
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,10 +57,10 @@ def test_registry_is_in_wal_mode_with_a_schema_version(
 def test_reopening_keeps_the_registry(data_dir: Path, clock: FakeClock) -> None:
     first = open_service(data_dir, clock=clock)
     first.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    messages = len(first.outbox())
+    messages = len(admin(first).outbox())
     second = open_service(data_dir, clock=clock)
     assert second.get_person(MARTINE).status is Status.OPPOSEE
-    assert len(second.outbox()) == messages  # not filled again
+    assert len(admin(second).outbox()) == messages  # not filled again
     assert second.storage.user_version() == SCHEMA_VERSION
 
 
@@ -172,7 +173,9 @@ def test_new_codes_asked_at_once_send_no_more_messages_than_the_day_allows(
     from mes_tui.services.errors import TooManyRequests
 
     def sent_codes() -> list[str]:
-        return [m.code for m in service.outbox() if m.purpose == "code_provisoire" and m.code]
+        return [
+            m.code for m in admin(service).outbox() if m.purpose == "code_provisoire" and m.code
+        ]
 
     before = len(sent_codes())
     barrier = threading.Barrier(20)
@@ -441,11 +444,19 @@ def test_logs_never_carry_a_nir_a_code_or_a_password(
         with pytest.raises((IdentificationFailed, Locked)):
             service.identify("AAAAAAAAAAAA", d.KARIM, AVEC, "04512378906")
     service.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
-    sent = service.request_provisional_code(MARTINE[:13], date(1976, 6, 16), SANS, MARTINE_SERIAL)
-    challenge = service.start_contact_change(MARTINE, Channel.SMS, "0611121314")
-    assert challenge.message.code
-    service.verify_contact_code(MARTINE, Channel.SMS, challenge.message.code)
-    service.activate(MARTINE, "martine.leguellec", "Tournesol#2024", accepted_terms=True)
+    service.request_provisional_code(MARTINE[:13], date(1976, 6, 16), SANS, MARTINE_SERIAL)
+    sent_code = last_code(service)
+    service.start_contact_change(MARTINE, Channel.SMS, "0611121314")
+    challenge_code = last_code(service)
+    assert challenge_code
+    service.verify_contact_code(MARTINE, Channel.SMS, challenge_code)
+    service.activate(
+        MARTINE,
+        "martine.leguellec",
+        "Tournesol#2024",
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
     service.login("martine.leguellec", "Tournesol#2024")
     text = caplog.text
     assert caplog.records
@@ -456,8 +467,8 @@ def test_logs_never_carry_a_nir_a_code_or_a_password(
         MARTINE_CODE,
         "Tournesol#2024",
         "AAAAAAAAAAAA",
-        str(sent.message.code),
-        challenge.message.code,
+        str(sent_code),
+        challenge_code,
     ]
     for secret in secrets:
         assert secret not in text
@@ -530,17 +541,18 @@ def as_version_1(path: Path) -> None:
 
 def test_an_older_registry_is_migrated_and_keeps_its_data(data_dir: Path, clock: FakeClock) -> None:
     old = open_service(data_dir, clock=clock)
-    pending = old.start_contact_change(MARTINE, Channel.EMAIL, "martine@exemple.fr").message.code
+    old.start_contact_change(MARTINE, Channel.EMAIL, "martine@exemple.fr")
+    pending = last_code(old)
     assert pending is not None
     as_version_1(data_dir / "registry.sqlite3")
     assert old.storage.user_version() == 1
     new = open_service(data_dir, clock=clock)
     assert new.storage.user_version() == SCHEMA_VERSION
-    assert new.list_registry()[0].provisional_code == MARTINE_CODE
+    assert admin(new).list_registry()[0].provisional_code == MARTINE_CODE
     # A one-time code sent before the migration can still be typed; a wrong one is counted.
     with pytest.raises(OtpInvalid) as wrong:
         new.verify_contact_code(MARTINE, Channel.EMAIL, f"{(int(pending) + 1) % 10**6:06d}")
     assert wrong.value.attempts_left == 2
     assert new.verify_contact_code(MARTINE, Channel.EMAIL, pending).email == "martine@exemple.fr"
     new.oppose(MARTINE, expected=Status.EN_ATTENTE)
-    assert new.save_receipt(MARTINE).exists()
+    assert save_receipt(new, MARTINE).exists()

@@ -24,6 +24,7 @@ from mes_tui.services.errors import (
 from mes_tui.services.hashing import PasswordHashing
 from mes_tui.services.origin import ssh_client_address
 from mes_tui.texts import service as t
+from tests.simulation import admin
 from tests.throttling import (
     identify_stranger,
     outcome,
@@ -277,13 +278,31 @@ def test_a_person_checks_at_most_ten_identifiers_then_can_still_validate(
     # The activation still says "taken", five times more, then nothing for a while.
     for _ in range(rules.IDENTIFIER_ANSWERS_AT_ACTIVATION):
         with pytest.raises(IdentifierTaken):
-            service.activate(MARTINE, "lucas.petit", PASSWORD, accepted_terms=True)
+            service.activate(
+                MARTINE,
+                "lucas.petit",
+                PASSWORD,
+                accepted_terms=True,
+                expected=service.get_person(MARTINE).status,
+            )
     with pytest.raises(Locked) as locked:
-        service.activate(MARTINE, taken.suggestions[0], PASSWORD, accepted_terms=True)
+        service.activate(
+            MARTINE,
+            taken.suggestions[0],
+            PASSWORD,
+            accepted_terms=True,
+            expected=service.get_person(MARTINE).status,
+        )
     assert locked.value.message == t.IDENTIFIER_ANSWERS_LOCKED.format(count=15, wait="30 minutes")
     # One answer is given back every 30 minutes.
     clock.advance(minutes=30)
-    assert service.activate(MARTINE, taken.suggestions[0], PASSWORD, accepted_terms=True)
+    assert service.activate(
+        MARTINE,
+        taken.suggestions[0],
+        PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    )
 
 
 def test_a_suggestion_can_be_used_once_the_checks_are_used_up(service: SimulatedService) -> None:
@@ -292,9 +311,13 @@ def test_a_suggestion_can_be_used_once_the_checks_are_used_up(service: Simulated
     suggestion = service.check_identifier(MARTINE, "lucas.petit").suggestions[0]
     with pytest.raises(IdentifierChecksPaused):
         service.check_identifier(MARTINE, suggestion)
-    assert service.activate(MARTINE, suggestion, PASSWORD, accepted_terms=True).identifier == (
-        suggestion
-    )
+    assert service.activate(
+        MARTINE,
+        suggestion,
+        PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(MARTINE).status,
+    ).identifier == (suggestion)
 
 
 def test_identifier_checks_are_bounded_per_session_and_per_client(
@@ -325,11 +348,17 @@ def test_identifier_checks_are_bounded_per_session_and_per_client(
 
 def test_suggestions_never_show_an_identifier_that_exists(service: SimulatedService) -> None:
     service.draw = lambda below: 23  # always "lucas.petit123"
-    service.activate(d.KARIM, "lucas.petit123", PASSWORD, accepted_terms=True)
+    service.activate(
+        d.KARIM,
+        "lucas.petit123",
+        PASSWORD,
+        accepted_terms=True,
+        expected=service.get_person(d.KARIM).status,
+    )
     check = service.check_identifier(MARTINE, "lucas.petit")
     assert not check.available
     assert check.suggestions == ()
-    taken = {entry.identifier for entry in service.list_registry() if entry.identifier}
+    taken = {entry.identifier for entry in admin(service).list_registry() if entry.identifier}
     service.draw = random.Random(3).randrange
     for n in range(5):
         suggestions = service.check_identifier(d.JEANNE if n % 2 else MARTINE, "lucas.petit")
@@ -344,7 +373,13 @@ def test_suggestions_do_not_tell_which_identifiers_exist(service: SimulatedServi
     for identifier in ("lucas.petit1976", "lucas.petit.1976", "lucas.petit_1976", "lucas.petit1"):
         for holder in (d.KARIM, d.THOMAS, d.FRANCOISE, d.MARIE_ANGE):
             try:
-                service.activate(holder, identifier, PASSWORD, accepted_terms=True)
+                service.activate(
+                    holder,
+                    identifier,
+                    PASSWORD,
+                    accepted_terms=True,
+                    expected=service.get_person(holder).status,
+                )
             except ServiceError:
                 continue
             break

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from mes_tui import registry_file
+from mes_tui import receipt_writer, registry_file
 from mes_tui.models import Channel, Status
 from mes_tui.services import SimulatedService, open_service
 from mes_tui.services import delivery as delivery_module
-from mes_tui.services import receipts as receipts_module
 from mes_tui.services import storage as storage_module
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.delivery import SimulatedDelivery
@@ -36,6 +35,7 @@ from mes_tui.services.errors import (
     StorageUnreadable,
 )
 from mes_tui.texts import service as ts
+from tests.simulation import save_receipt
 from tests.storage_faults import (
     DAMAGES,
     SEEN_WITHOUT_SQLITE,
@@ -318,7 +318,7 @@ def test_a_receipt_on_a_full_disk_says_disque_plein(
     def full(*args: object, **kwargs: object) -> Path:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(receipts_module, "write_receipt", full)
+    monkeypatch.setattr(receipt_writer, "write_new_file", full)
     with pytest.raises(InvalidInput) as err:
-        service.save_receipt(MARTINE)
+        save_receipt(service, MARTINE)
     assert err.value.message == ts.RECEIPT_FOLDER.format(reason="disque plein")

@@ -1,0 +1,289 @@
+"""The back office, built once from the settings, for the front ends and the command line.
+
+    back_office = open_back_office(settings, data_dir=data_dir)
+    back_office.service    # MesService: what the journeys call, for this session
+    back_office.admin      # RegistryAdmin: registry list/import/reset, outbox (None: none here)
+    back_office.messages   # MessageFeed: the simulated messages of this session (None: none)
+
+Nothing is opened here: each part is a cheap handle that opens the back office on its first use
+(once, whichever thread comes first), so that the first screen is painted without waiting for
+the registry, and without importing it (sqlite3, pydantic, argon2...: this module imports none
+of them). ``open()`` opens it at once, to report a failure before anything is asked;
+``service.prepare()`` also readies what the first calls need (the key that hashes codes).
+
+Today the settings choose one implementation, the simulation on the data folder
+(``mes_tui.services``); a remote back office would be one more branch here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mes_tui.config import Settings
+    from mes_tui.models import CardType, Channel, PersonView, Status
+    from mes_tui.services import SimulatedAdmin, SimulatedService
+    from mes_tui.services.api import (
+        Challenge,
+        CodeSent,
+        Decision,
+        IdentifierCheck,
+        MessageFeed,
+        MessageListener,
+        MesService,
+        OutboxMessage,
+        Receipt,
+        RegistryAdmin,
+        RegistryEntry,
+    )
+
+__all__ = ["BackOffice", "open_back_office", "reset_code_key", "simulated_back_office"]
+
+
+@dataclass(frozen=True)
+class BackOffice:
+    """What the factory built: the person-facing service, the administration, the message feed
+    (None where the implementation has none)."""
+
+    service: MesService
+    admin: RegistryAdmin | None = None
+    messages: MessageFeed | None = None
+    opener: Callable[[], object] | None = field(default=None, repr=False, compare=False)
+
+    def open(self) -> None:
+        """Open now what would open on first use; raises what opening raises (``OSError``,
+        ``ServiceError``), and may be called again after a failure."""
+        if self.opener is not None:
+            self.opener()
+
+
+def open_back_office(
+    settings: Settings,
+    *,
+    data_dir: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> BackOffice:
+    """The back office the settings choose: the simulation on ``data_dir`` (default: the
+    settings' ``data_dir``, else ``MES_TUI_DATA_DIR`` or the platform's user data directory),
+    with the key file they name. ``environ`` (default: this process's environment) tells the
+    SSH client this session serves."""
+    if data_dir is None and settings["data_dir"]:
+        data_dir = Path(settings["data_dir"])
+    return simulated_back_office(data_dir, key_file=settings.key_file(), environ=environ)
+
+
+def simulated_back_office(
+    data_dir: Path | None = None,
+    *,
+    key_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> BackOffice:
+    """The simulated back office on ``data_dir``, one session, opened on first use."""
+
+    def open_simulation() -> tuple[SimulatedService, SimulatedAdmin]:
+        from mes_tui.services import SimulatedAdmin, open_service
+
+        service = open_service(data_dir, key_file=key_file, environ=environ)
+        return service, SimulatedAdmin.beside(service)
+
+    opening = _Opening(open_simulation)
+    return BackOffice(
+        service=_LazyService(opening),
+        admin=_LazyAdmin(opening),
+        messages=opening.relay,
+        opener=opening,
+    )
+
+
+def reset_code_key(data_dir: Path, key_file: Path | None = None) -> str:
+    """A new key for the codes of the simulated registry in ``data_dir`` (made and brought up
+    to date first if need be): what to do when the old one is lost and cannot be restored.
+    Returns where the key now is, printable. Only the simulation has a key of its own."""
+    from mes_tui.services import open_service
+    from mes_tui.services.secrets import SecretStore
+    from mes_tui.texts import safe
+
+    store = SecretStore(data_dir, may_create=False, key_file=key_file)
+    open_service(data_dir, secret_store=store)  # a registry there, up to date
+    store.reset()
+    return safe.printable(str(store.key_file))
+
+
+# -- opened on first use -----------------------------------------------------------------------
+class _Relay:
+    """``MessageFeed`` before and after the back office opens: listeners subscribe here, and the
+    session's own feed, once open, hands its messages here."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listeners: list[tuple[object, MessageListener]] = []
+
+    def subscribe(self, listener: MessageListener) -> Callable[[], None]:
+        token = object()
+        with self._lock:
+            self._listeners.append((token, listener))
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._listeners = [entry for entry in self._listeners if entry[0] is not token]
+
+        return unsubscribe
+
+    def publish(self, message: OutboxMessage) -> None:
+        """Hand ``message`` to every listener; one that fails is logged (its type only) and
+        the others still hear."""
+        with self._lock:
+            listeners = [listener for _, listener in self._listeners]
+        for listener in listeners:
+            try:
+                listener(message)
+            except Exception as error:
+                import logging
+
+                logging.getLogger("mes_tui").error(
+                    "message simulé non transmis : %s", type(error).__name__
+                )
+
+
+class _Opening:
+    """Opens the simulation once, whichever thread asks first; a failure is raised to that
+    caller and the next one tries again."""
+
+    def __init__(self, open_simulation: Callable[[], tuple[SimulatedService, SimulatedAdmin]]):
+        self._open = open_simulation
+        self._lock = threading.Lock()
+        self._opened: tuple[SimulatedService, SimulatedAdmin] | None = None
+        self.relay = _Relay()
+
+    def __call__(self) -> tuple[SimulatedService, SimulatedAdmin]:
+        opened = self._opened
+        if opened is not None:
+            return opened
+        with self._lock:
+            if self._opened is None:
+                service, admin = self._open()
+                service.feed.subscribe(self.relay.publish)
+                self._opened = (service, admin)
+            return self._opened
+
+    @property
+    def service(self) -> SimulatedService:
+        return self()[0]
+
+    @property
+    def admin(self) -> SimulatedAdmin:
+        return self()[1]
+
+
+class _LazyService:
+    """``MesService``, opening the back office on the first call."""
+
+    def __init__(self, opening: _Opening) -> None:
+        self._opening = opening
+
+    def prepare(self) -> None:
+        self._opening.service.prepare()
+
+    def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> PersonView:
+        return self._opening.service.identify(code, nir, card_type, serial)
+
+    def find_code_recipient(
+        self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
+    ) -> str:
+        return self._opening.service.find_code_recipient(
+            nir_without_key, birth_date, card_type, serial
+        )
+
+    def request_provisional_code(
+        self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
+    ) -> CodeSent:
+        return self._opening.service.request_provisional_code(
+            nir_without_key, birth_date, card_type, serial
+        )
+
+    def get_person(self, nir: str) -> PersonView:
+        return self._opening.service.get_person(nir)
+
+    def oppose(self, nir: str, *, expected: Status) -> Decision:
+        return self._opening.service.oppose(nir, expected=expected)
+
+    def close_space(self, nir: str) -> Decision:
+        return self._opening.service.close_space(nir)
+
+    def decide_profile(
+        self,
+        holder_nir: str,
+        profile_nir: str,
+        status: Status,
+        *,
+        expected: Status,
+        certified_legal_representative: bool = False,
+    ) -> Decision:
+        return self._opening.service.decide_profile(
+            holder_nir,
+            profile_nir,
+            status,
+            expected=expected,
+            certified_legal_representative=certified_legal_representative,
+        )
+
+    def receipt(self, nir: str) -> Receipt:
+        return self._opening.service.receipt(nir)
+
+    def receipt_saved(self, nir: str) -> None:
+        self._opening.service.receipt_saved(nir)
+
+    def release_receipt(self, nir: str) -> None:
+        self._opening.service.release_receipt(nir)
+
+    def start_contact_change(self, nir: str, channel: Channel, new_value: str) -> Challenge:
+        return self._opening.service.start_contact_change(nir, channel, new_value)
+
+    def resend_contact_code(self, nir: str, channel: Channel) -> Challenge:
+        return self._opening.service.resend_contact_code(nir, channel)
+
+    def verify_contact_code(self, nir: str, channel: Channel, code: str) -> PersonView:
+        return self._opening.service.verify_contact_code(nir, channel, code)
+
+    def check_identifier(self, nir: str, identifier: str) -> IdentifierCheck:
+        return self._opening.service.check_identifier(nir, identifier)
+
+    def activate(
+        self,
+        nir: str,
+        identifier: str,
+        password: str,
+        *,
+        accepted_terms: bool,
+        expected: Status,
+    ) -> PersonView:
+        return self._opening.service.activate(
+            nir, identifier, password, accepted_terms=accepted_terms, expected=expected
+        )
+
+    def login(self, identifier: str, password: str) -> PersonView:
+        return self._opening.service.login(identifier, password)
+
+
+class _LazyAdmin:
+    """``RegistryAdmin``, opening the back office on the first call."""
+
+    def __init__(self, opening: _Opening) -> None:
+        self._opening = opening
+
+    def list_registry(self) -> list[RegistryEntry]:
+        return self._opening.admin.list_registry()
+
+    def import_registry(self, rows: list[dict[str, Any]]) -> int:
+        return self._opening.admin.import_registry(rows)
+
+    def reset_registry(self) -> None:
+        self._opening.admin.reset_registry()
+
+    def outbox(self) -> list[OutboxMessage]:
+        return self._opening.admin.outbox()
