@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from mes_tui.engine import Go
 from mes_tui.journey import Branch, Step
 from mes_tui.plain.account import AccountSteps
-from mes_tui.plain.console import Console
 from mes_tui.plain.contacts import ContactSteps
 from mes_tui.plain.credentials import CredentialSteps
 from mes_tui.plain.decision import DecisionSteps
@@ -25,38 +24,11 @@ from mes_tui.texts import ui
 from mes_tui.texts import welcome as twelcome
 
 if TYPE_CHECKING:
-    from mes_tui.receipt_writer import ReceiptWriter
-    from mes_tui.services.api import MessageFeed, MesService
+    pass
 
 
 class PlainRunner(IdentificationSteps, DecisionSteps, ContactSteps, CredentialSteps, AccountSteps):
     """Serves one person after another on a console, until they quit or the input ends."""
-
-    def __init__(
-        self,
-        service: MesService,
-        console: Console,
-        *,
-        show_messages: bool,
-        messages: MessageFeed | None = None,
-        receipts: ReceiptWriter | None = None,
-    ) -> None:
-        super().__init__(
-            service, console, show_messages=show_messages, messages=messages, receipts=receipts
-        )
-        self._steps: dict[Step, Callable[[Go], Go | None]] = {
-            Step.IDENTIFY: self.identify,
-            Step.NEW_CODE: self.new_code,
-            Step.CODE_DELIVERY: self.code_delivery,
-            Step.DECISION: self.decide,
-            Step.CONTACTS: self.contacts,
-            Step.CREDENTIALS: self.credentials,
-            Step.ACTIVATED: self.activated,
-            Step.OPPOSE_CONFIRM: self.confirm_opposition,
-            Step.OPPOSED: self.opposed,
-            Step.HOME: self.home,
-            Step.LOGIN: self.login,
-        }
 
     def run(self) -> None:
         """The welcome menu, then the chosen journey, and again, until the person quits.
@@ -70,13 +42,30 @@ class PlainRunner(IdentificationSteps, DecisionSteps, ContactSteps, CredentialSt
                 return
             self.follow(start)
 
+    def handler(self, step: Step) -> Callable[[Go], Go | None]:
+        """What runs ``step`` and answers the engine's next ``Go`` (None: the welcome menu)."""
+        handlers: dict[Step, Callable[[Go], Go | None]] = {
+            Step.IDENTIFY: self.identify,
+            Step.NEW_CODE: self.new_code,
+            Step.CODE_DELIVERY: self.code_delivery,
+            Step.DECISION: self.decide,
+            Step.CONTACTS: self.contacts,
+            Step.CREDENTIALS: self.credentials,
+            Step.ACTIVATED: self.activated,
+            Step.OPPOSE_CONFIRM: self.confirm_opposition,
+            Step.OPPOSED: self.opposed,
+            Step.HOME: self.home,
+            Step.LOGIN: self.login,
+        }
+        return handlers[step]
+
     def follow(self, go: Go) -> None:
         """Run the step ``go`` leads to, then the one the engine answers, until the journey
         ends (back at the welcome menu)."""
         current: Go | None = go
         while current is not None:
             self.pending = t.PENDING_JOURNEY
-            current = self._steps[current.step](current)
+            current = self.handler(current.step)(current)
         self.pending = None
 
     def welcome(self) -> Go | None:
