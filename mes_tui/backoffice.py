@@ -20,26 +20,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from mes_tui.config import Settings
-    from mes_tui.models import CardType, Channel, PersonView, Status
     from mes_tui.services import SimulatedAdmin, SimulatedService
     from mes_tui.services.api import (
-        Challenge,
-        CodeSent,
-        Decision,
-        IdentifierCheck,
         MessageFeed,
         MessageListener,
         MesService,
         OutboxMessage,
-        Receipt,
         RegistryAdmin,
-        RegistryEntry,
     )
 
 __all__ = ["BackOffice", "open_back_office", "reset_code_key", "simulated_back_office"]
@@ -93,8 +85,8 @@ def simulated_back_office(
 
     opening = _Opening(open_simulation)
     return BackOffice(
-        service=_LazyService(opening),
-        admin=_LazyAdmin(opening),
+        service=cast("MesService", _Deferred(lambda: opening.service)),
+        admin=cast("RegistryAdmin", _Deferred(lambda: opening.admin)),
         messages=opening.relay,
         opener=opening,
     )
@@ -180,110 +172,12 @@ class _Opening:
         return self()[1]
 
 
-class _LazyService:
-    """``MesService``, opening the back office on the first call."""
+class _Deferred:
+    """An interface of the back office that opens it on the first call: every attribute is
+    looked up on what ``target`` returns once open, so it offers whatever that offers."""
 
-    def __init__(self, opening: _Opening) -> None:
-        self._opening = opening
+    def __init__(self, target: Callable[[], object]) -> None:
+        self._target = target
 
-    def prepare(self) -> None:
-        self._opening.service.prepare()
-
-    def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> PersonView:
-        return self._opening.service.identify(code, nir, card_type, serial)
-
-    def find_code_recipient(
-        self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
-    ) -> str:
-        return self._opening.service.find_code_recipient(
-            nir_without_key, birth_date, card_type, serial
-        )
-
-    def request_provisional_code(
-        self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
-    ) -> CodeSent:
-        return self._opening.service.request_provisional_code(
-            nir_without_key, birth_date, card_type, serial
-        )
-
-    def get_person(self, nir: str) -> PersonView:
-        return self._opening.service.get_person(nir)
-
-    def oppose(self, nir: str, *, expected: Status) -> Decision:
-        return self._opening.service.oppose(nir, expected=expected)
-
-    def close_space(self, nir: str) -> Decision:
-        return self._opening.service.close_space(nir)
-
-    def decide_profile(
-        self,
-        holder_nir: str,
-        profile_nir: str,
-        status: Status,
-        *,
-        expected: Status,
-        certified_legal_representative: bool = False,
-    ) -> Decision:
-        return self._opening.service.decide_profile(
-            holder_nir,
-            profile_nir,
-            status,
-            expected=expected,
-            certified_legal_representative=certified_legal_representative,
-        )
-
-    def receipt(self, nir: str) -> Receipt:
-        return self._opening.service.receipt(nir)
-
-    def receipt_saved(self, nir: str) -> None:
-        self._opening.service.receipt_saved(nir)
-
-    def release_receipt(self, nir: str) -> None:
-        self._opening.service.release_receipt(nir)
-
-    def start_contact_change(self, nir: str, channel: Channel, new_value: str) -> Challenge:
-        return self._opening.service.start_contact_change(nir, channel, new_value)
-
-    def resend_contact_code(self, nir: str, channel: Channel) -> Challenge:
-        return self._opening.service.resend_contact_code(nir, channel)
-
-    def verify_contact_code(self, nir: str, channel: Channel, code: str) -> PersonView:
-        return self._opening.service.verify_contact_code(nir, channel, code)
-
-    def check_identifier(self, nir: str, identifier: str) -> IdentifierCheck:
-        return self._opening.service.check_identifier(nir, identifier)
-
-    def activate(
-        self,
-        nir: str,
-        identifier: str,
-        password: str,
-        *,
-        accepted_terms: bool,
-        expected: Status,
-    ) -> PersonView:
-        return self._opening.service.activate(
-            nir, identifier, password, accepted_terms=accepted_terms, expected=expected
-        )
-
-    def login(self, identifier: str, password: str) -> PersonView:
-        return self._opening.service.login(identifier, password)
-
-
-class _LazyAdmin:
-    """``RegistryAdmin``, opening the back office on the first call."""
-
-    def __init__(self, opening: _Opening) -> None:
-        self._opening = opening
-
-    def list_registry(self) -> list[RegistryEntry]:
-        return self._opening.admin.list_registry()
-
-    def import_registry(self, rows: list[dict[str, Any]]) -> int:
-        return self._opening.admin.import_registry(rows)
-
-    def reset_registry(self) -> None:
-        self._opening.admin.reset_registry()
-
-    def outbox(self) -> list[OutboxMessage]:
-        return self._opening.admin.outbox()
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target(), name)
