@@ -11,7 +11,6 @@ from mes_tui.engine import CodeRequest, Go, Offer
 from mes_tui.journey import Step
 from mes_tui.models import CardType
 from mes_tui.plain import formats
-from mes_tui.plain.console import Console
 from mes_tui.plain.steps import Answers, Question, Steps
 from mes_tui.texts import identification as tident
 from mes_tui.texts import new_code as tnew
@@ -22,8 +21,6 @@ from mes_tui.texts import vitale as tvitale
 if TYPE_CHECKING:
     from datetime import date
 
-    from mes_tui.receipt_writer import ReceiptWriter
-    from mes_tui.services.api import MessageFeed, MesService
 
 CARD_TYPES = (CardType.SANS_PHOTO, CardType.AVEC_PHOTO)
 
@@ -32,25 +29,13 @@ class IdentificationSteps(Steps):
     """The identification and the new provisional code; the answers are kept for the person
     (offered again as defaults) until the next one."""
 
-    def __init__(
-        self,
-        service: MesService,
-        console: Console,
-        *,
-        show_messages: bool,
-        messages: MessageFeed | None = None,
-        receipts: ReceiptWriter | None = None,
-    ) -> None:
-        super().__init__(
-            service, console, show_messages=show_messages, messages=messages, receipts=receipts
-        )
-        self._identification: Answers = {}
-        self._new_code: Answers = {}
+    @property
+    def _identification(self) -> Answers:
+        return self.kept("identification")
 
-    def wipe(self) -> None:
-        super().wipe()
-        self._identification.clear()
-        self._new_code.clear()
+    @property
+    def _new_code(self) -> Answers:
+        return self.kept("new_code")
 
     # -- the carte Vitale, asked by identification and by the new code ---------------------
     def _ask_card_type(self, answers: Answers) -> CardType:

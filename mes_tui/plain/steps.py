@@ -63,12 +63,19 @@ class Steps:
         self.show_messages = show_messages
         self.engine = Journey(service, messages=messages, receipts=receipts)
         self.session = self.engine.session
+        self._kept: dict[str, Answers] = {}
         self.pending: str | None = None
         """What is left unfinished if the input ends now; None at a resting point."""
 
     def wipe(self) -> None:
         """Forget the person, and every answer kept for them."""
         self.engine.wipe()
+        self._kept.clear()
+
+    def kept(self, form: str) -> Answers:
+        """The answers given to ``form``, kept for the person (offered again as defaults)
+        until the next one."""
+        return self._kept.setdefault(form, {})
 
     @property
     def person(self) -> PersonView:
