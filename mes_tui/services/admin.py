@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from mes_tui.models import Channel
-from mes_tui.services import demo, rules
+from mes_tui.services import demo, rules, throttle
 from mes_tui.services.api import OutboxMessage, RegistryEntry
 from mes_tui.services.clock import Clock, local_date
 from mes_tui.services.delivery import SimulatedDelivery
@@ -22,7 +22,6 @@ from mes_tui.services.hashing import KeyedHasher, PasswordHashing
 from mes_tui.services.importing import PersonRecord, validate_rows
 from mes_tui.services.simulated import (
     SimulatedService,
-    _clear_failures,
     _Person,
     _select_people,
     send,
@@ -280,7 +279,7 @@ def _store(
             )
         if record.locked_until is not None:
             subject = hasher.subject(rules.IDENTIFY.scope, record.nir)
-            _clear_failures(conn, rules.IDENTIFY, subject)
+            throttle.clear_failures(conn, rules.IDENTIFY, subject)
             conn.execute(
                 "INSERT INTO throttle (scope, subject_hash, failures, first_failure_at, "
                 "locked_until) VALUES (?, ?, ?, ?, ?)",

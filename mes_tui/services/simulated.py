@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace as evolve
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticCustomError
@@ -54,7 +54,7 @@ from mes_tui.models import (
     password_problems,
 )
 from mes_tui.models.dates import check_birth_date
-from mes_tui.services import rules
+from mes_tui.services import rules, throttle
 from mes_tui.services.api import (
     Challenge,
     CodeSent,
@@ -72,7 +72,6 @@ from mes_tui.services.errors import (
     ContactChangeLocked,
     DecisionConflict,
     DeliveryFailed,
-    Failed,
     IdentificationFailed,
     IdentifierChecksPaused,
     IdentifierTaken,
@@ -98,7 +97,7 @@ from mes_tui.services.feed import SessionFeed
 from mes_tui.services.hashing import KeyedHasher, PasswordHashing
 from mes_tui.services.importing import carries_nir
 from mes_tui.services.origin import new_session_id
-from mes_tui.services.rules import PaceRule, QuotaRule, ThrottleRule
+from mes_tui.services.rules import PaceRule
 from mes_tui.services.secrets import KeyProvider
 from mes_tui.services.storage import Storage, day, from_day, from_instant, instant
 from mes_tui.texts import service as t
@@ -505,300 +504,6 @@ def _release_code(conn: sqlite3.Connection, channel: Channel, reserved: _Reserve
     )
 
 
-# -- lockouts ------------------------------------------------------------------------------------
-def _locked_until(
-    conn: sqlite3.Connection, rule: ThrottleRule, subject: str, now: datetime
-) -> datetime | None:
-    row = conn.execute(
-        "SELECT locked_until FROM throttle WHERE scope = ? AND subject_hash = ?",
-        (rule.scope, subject),
-    ).fetchone()
-    if row is None or row["locked_until"] is None:
-        return None
-    until = from_instant(row["locked_until"])
-    return until if until > now else None
-
-
-def _register_failure(
-    conn: sqlite3.Connection, rule: ThrottleRule, subject: str, now: datetime
-) -> datetime | None:
-    """Count one failure; return the end of the lock if this failure starts one."""
-    row = conn.execute(
-        "SELECT failures, first_failure_at, locked_until FROM throttle "
-        "WHERE scope = ? AND subject_hash = ?",
-        (rule.scope, subject),
-    ).fetchone()
-    fresh = (
-        row is None
-        or (row["locked_until"] is not None and from_instant(row["locked_until"]) <= now)
-        or from_instant(row["first_failure_at"]) + rule.window <= now
-    )
-    failures = 1 if fresh else int(row["failures"]) + 1
-    first = now if fresh else from_instant(row["first_failure_at"])
-    locked = now + rule.lock_for if failures >= rule.max_failures else None
-    values = (failures, instant(first), instant(locked) if locked else None, rule.scope, subject)
-    if row is None:
-        conn.execute(
-            "INSERT INTO throttle (failures, first_failure_at, locked_until, scope, subject_hash) "
-            "VALUES (?, ?, ?, ?, ?)",
-            values,
-        )
-    else:
-        conn.execute(
-            "UPDATE throttle SET failures = ?, first_failure_at = ?, locked_until = ? "
-            "WHERE scope = ? AND subject_hash = ?",
-            values,
-        )
-    # Forget old failures of other subjects: unknown NIRs must not pile up forever.
-    conn.execute(
-        "DELETE FROM throttle WHERE scope = ? AND first_failure_at < ? "
-        "AND (locked_until IS NULL OR locked_until < ?)",
-        (rule.scope, instant(now - rule.window), instant(now)),
-    )
-    return locked
-
-
-def _clear_failures(
-    conn: sqlite3.Connection, rule: ThrottleRule | PaceRule | QuotaRule, subject: str
-) -> None:
-    conn.execute("DELETE FROM throttle WHERE scope = ? AND subject_hash = ?", (rule.scope, subject))
-
-
-# -- counts that fade: sessions, SSH clients, identifiers ----------------------------------------
-# Rows of the same ``throttle`` table, read another way: ``failures`` is the count as of
-# ``first_failure_at``, the instant from which the next one is forgiven (or given back), and
-# ``locked_until`` the end of the wait, or of the lock, that the last failure started.
-@dataclass(frozen=True)
-class _Hold:
-    """An attempt must wait until ``until``; ``locked``: a lock (minutes), not a slowdown."""
-
-    until: datetime
-    locked: bool
-
-
-Paced = tuple[PaceRule, str]
-"""A rule and the keyed hash of its subject (a session, an SSH client, an identifier)."""
-
-
-@dataclass(frozen=True)
-class _Count:
-    count: int
-    since: datetime
-    held: datetime | None
-    stored: bool
-
-
-def _longest(holds: list[_Hold | None]) -> _Hold | None:
-    """The hold that ends last (a lock rather than a slowdown that ends at the same time)."""
-    return max(
-        (hold for hold in holds if hold is not None),
-        key=lambda hold: (hold.until, hold.locked),
-        default=None,
-    )
-
-
-def _read_count(
-    conn: sqlite3.Connection, scope: str, subject: str, every: timedelta, now: datetime
-) -> _Count:
-    """The count of ``subject`` now: one forgiven every ``every`` since it was last written."""
-    row = conn.execute(
-        "SELECT failures, first_failure_at, locked_until FROM throttle "
-        "WHERE scope = ? AND subject_hash = ?",
-        (scope, subject),
-    ).fetchone()
-    if row is None:
-        return _Count(0, now, None, stored=False)
-    count, since = int(row["failures"]), from_instant(row["first_failure_at"])
-    held = from_instant(row["locked_until"]) if row["locked_until"] is not None else None
-    forgiven = max(0, int((now - since) / every))
-    if count <= 0 or forgiven >= count:
-        return _Count(0, now, held, stored=True)  # a new count starts from now
-    return _Count(count - forgiven, since + forgiven * every, held, stored=True)
-
-
-def _write_count(
-    conn: sqlite3.Connection,
-    scope: str,
-    subject: str,
-    new: _Count,
-    now: datetime,
-    fades_within: timedelta,
-) -> None:
-    """Store ``new``; forget the counts of ``scope`` that have faded away (any count does
-    within ``fades_within``) and whose hold is over: sessions end, addresses change."""
-    values = (
-        new.count,
-        instant(new.since),
-        instant(new.held) if new.held else None,
-        scope,
-        subject,
-    )
-    if new.stored:
-        conn.execute(
-            "UPDATE throttle SET failures = ?, first_failure_at = ?, locked_until = ? "
-            "WHERE scope = ? AND subject_hash = ?",
-            values,
-        )
-    else:
-        conn.execute(
-            "INSERT INTO throttle (failures, first_failure_at, locked_until, scope, subject_hash) "
-            "VALUES (?, ?, ?, ?, ?)",
-            values,
-        )
-    conn.execute(
-        "DELETE FROM throttle WHERE scope = ? AND first_failure_at < ? "
-        "AND (locked_until IS NULL OR locked_until < ?)",
-        (scope, instant(now - fades_within), instant(now)),
-    )
-
-
-def _pace_hold(conn: sqlite3.Connection, paced: list[Paced], now: datetime) -> _Hold | None:
-    """Whether an earlier failure makes this attempt wait (or locked it out), and until when."""
-    holds: list[_Hold | None] = []
-    for rule, subject in paced:
-        row = conn.execute(
-            "SELECT failures, locked_until FROM throttle WHERE scope = ? AND subject_hash = ?",
-            (rule.scope, subject),
-        ).fetchone()
-        if row is None or row["locked_until"] is None:
-            continue
-        until = from_instant(row["locked_until"])
-        if until > now:
-            # A lock leaves the count at the free ones; a wait only comes beyond them.
-            locked = rule.lock_at is not None and int(row["failures"]) <= rule.free
-            holds.append(_Hold(until, locked=locked))
-    return _longest(holds)
-
-
-@dataclass(frozen=True)
-class _Counted:
-    """One failure counted for one subject: the count before and after, and the wait or the
-    lock it started."""
-
-    before: _Count
-    after: _Count
-    hold: _Hold | None
-
-
-def _pace_fail(conn: sqlite3.Connection, paced: list[Paced], now: datetime) -> list[_Counted]:
-    """Count one failure for each subject: for each, the wait or the lock it starts."""
-    counted: list[_Counted] = []
-    for rule, subject in paced:
-        faded = _read_count(conn, rule.scope, subject, rule.forgive_every, now)
-        count = min(rule.ceiling, faded.count + 1)
-        hold: _Hold | None = None
-        if rule.lock_at is not None and count >= rule.lock_at:
-            hold = _Hold(now + rule.lock_for, locked=True)
-            count = rule.free  # the lock pays for the failures beyond the free ones
-        elif rule.wait_after(count):
-            hold = _Hold(now + rule.wait_after(count), locked=False)
-        # Failures are forgiven after quiet time only, from the end of the wait this one
-        # starts: whoever retries each time a wait is over meets longer and longer waits.
-        quiet_from = hold.until if hold else now
-        new = _Count(count, quiet_from, hold.until if hold else None, faded.stored)
-        _write_count(conn, rule.scope, subject, new, now, rule.forgive_every * rule.ceiling)
-        counted.append(_Counted(before=faded, after=new, hold=hold))
-    return counted
-
-
-def _holds(counted: list[_Counted]) -> _Hold | None:
-    return _longest([one.hold for one in counted])
-
-
-def _pace_refund(conn: sqlite3.Connection, paced: list[Paced], counted: list[_Counted]) -> None:
-    """Take back the failures ``_pace_fail`` counted for an attempt that turned out right
-    (counted first, so that parallel attempts cannot slip past a wait): each count as it was,
-    unless another failure was counted since (two attempts at once): then it stays as it is."""
-    for (rule, subject), one in zip(paced, counted, strict=True):
-        after, before = one.after, one.before
-        held = instant(after.held) if after.held else None
-        same = (
-            "scope = ? AND subject_hash = ? AND failures = ? AND first_failure_at = ? "
-            "AND (locked_until = ? OR (locked_until IS NULL AND ? IS NULL))"
-        )
-        where = (rule.scope, subject, after.count, instant(after.since), held, held)
-        if not before.stored:
-            conn.execute(f"DELETE FROM throttle WHERE {same}", where)  # noqa: S608
-            continue
-        conn.execute(
-            "UPDATE throttle SET failures = ?, first_failure_at = ?, locked_until = ? "  # noqa: S608
-            f"WHERE {same}",
-            (
-                before.count,
-                instant(before.since),
-                instant(before.held) if before.held else None,
-                *where,
-            ),
-        )
-
-
-@dataclass(frozen=True)
-class _Refusal:
-    """Why an identification or a code request did not go through: a lock of the NIR, the
-    session's or the client's wait or lock (the longest), and whether anything was checked
-    (a failure, counted) or not (refused while waiting)."""
-
-    nir_lock: datetime | None = None
-    paced: _Hold | None = None
-    checked: bool = False
-
-    def error(
-        self,
-        now: datetime,
-        *,
-        failed: type[Failed],
-        nir_locked: str,
-        paced_locked: str,
-        paced_wait: str,
-        what: str,
-    ) -> ServiceError:
-        """The refusal to raise (for the hold that ends last), logged without anything that
-        names the person."""
-        paced, nir_lock = self.paced, self.nir_lock
-        if nir_lock is not None and (paced is None or nir_lock >= paced.until):
-            log.warning("%s bloquée", what)
-            return Locked(nir_lock, now, nir_locked)
-        if paced is not None and paced.locked:
-            log.warning("%s bloquée sur ce poste", what)
-            return Locked(paced.until, now, paced_locked)
-        if paced is not None and not self.checked:
-            log.info("%s ralentie : essai refusé sans vérification", what)
-            return Slowed(paced.until, now, paced_wait)
-        log.info("%s refusée", what)
-        if paced is not None:
-            return failed((paced.until - now).total_seconds())
-        return failed()
-
-
-Quota = tuple[QuotaRule, str]
-"""A rule and the keyed hash of its subject (a person, a session, an SSH client)."""
-
-
-def _quota_hold(
-    conn: sqlite3.Connection, quotas: list[Quota], now: datetime, extra: int = 0
-) -> tuple[datetime, int] | None:
-    """When the first of ``quotas`` used up (beyond its ``allowed + extra``) gives one back,
-    and that rule's bound; None if none is used up."""
-    holds: list[tuple[datetime, int]] = []
-    for rule, subject in quotas:
-        bound = rule.allowed + extra
-        used = _read_count(conn, rule.scope, subject, rule.refill_every, now)
-        if used.count >= bound:
-            holds.append((used.since + rule.refill_every * (used.count - bound + 1), bound))
-    return max(holds, default=None)
-
-
-def _quota_use(
-    conn: sqlite3.Connection, quotas: list[Quota], now: datetime, ceiling_extra: int
-) -> None:
-    """Count one use for each subject (at most ``allowed + ceiling_extra``)."""
-    for rule, subject in quotas:
-        ceiling = rule.allowed + ceiling_extra
-        used = _read_count(conn, rule.scope, subject, rule.refill_every, now)
-        new = _Count(min(ceiling, used.count + 1), used.since, None, used.stored)
-        _write_count(conn, rule.scope, subject, new, now, rule.refill_every * ceiling)
-
-
 # -- input -----------------------------------------------------------------------------------------
 def _field(name: str, fn: Callable[..., T], *args: Any) -> T:
     """Run a domain validator; its rejection becomes ``InvalidInput(name, message)``."""
@@ -873,14 +578,14 @@ class SimulatedService:
         # ask (hundreds of ms), else the first submit waits for it.
         self.hasher.load_key()
 
-    def _paced(self, session: PaceRule, client: PaceRule) -> list[Paced]:
+    def _paced(self, session: PaceRule, client: PaceRule) -> list[throttle.Paced]:
         """This session's count under ``session``, and its SSH client's under ``client``."""
         paced = [(session, self.hasher.subject(session.scope, self._session))]
         if self._client is not None:
             paced.append((client, self.hasher.subject(client.scope, self._client)))
         return paced
 
-    def _identifier_quotas(self, nir: str) -> list[Quota]:
+    def _identifier_quotas(self, nir: str) -> list[throttle.Quota]:
         """The answers about identifiers: counted for the person, the session and the client."""
         quotas = [
             (rules.IDENTIFIER_CHECKS_PERSON, nir),
@@ -902,12 +607,12 @@ class SimulatedService:
         paced = self._paced(rules.IDENTIFY_SESSION, rules.IDENTIFY_CLIENT)
         offered = self.hasher.provisional_code(nir, code)
 
-        def attempt(conn: sqlite3.Connection) -> PersonView | _Refusal:
+        def attempt(conn: sqlite3.Connection) -> PersonView | throttle.Refusal:
             """The person, or why not (failures counted)."""
-            held = _pace_hold(conn, paced, now)
-            locked = _locked_until(conn, rules.IDENTIFY, subject, now)
+            held = throttle.pace_hold(conn, paced, now)
+            locked = throttle.locked_until(conn, rules.IDENTIFY, subject, now)
             if held is not None or locked is not None:
-                return _Refusal(nir_lock=locked, paced=held)
+                return throttle.Refusal(nir_lock=locked, paced=held)
             person = _person_by_nir(conn, nir)
             # Every part is compared, whatever fails first: no timing tells which one it was.
             code_ok = KeyedHasher.same(person.provisional_code_hash if person else None, offered)
@@ -918,11 +623,13 @@ class SimulatedService:
                 # activate): a person who stops between identification and decision, or whose
                 # connection drops, can start again with the same code. The session's and
                 # the client's failures stay counted: they fade with time, not with a success.
-                _clear_failures(conn, rules.IDENTIFY, subject)
+                throttle.clear_failures(conn, rules.IDENTIFY, subject)
                 return _view(conn, person, today)
-            nir_lock = _register_failure(conn, rules.IDENTIFY, subject, now)
-            return _Refusal(
-                nir_lock=nir_lock, paced=_holds(_pace_fail(conn, paced, now)), checked=True
+            nir_lock = throttle.register_failure(conn, rules.IDENTIFY, subject, now)
+            return throttle.Refusal(
+                nir_lock=nir_lock,
+                paced=throttle.holds(throttle.pace_fail(conn, paced, now)),
+                checked=True,
             )
 
         result = self.storage.write(attempt)
@@ -962,25 +669,27 @@ class SimulatedService:
         subject = self.hasher.subject(rules.CODE_REQUEST.scope, nir)
         paced = self._paced(rules.CODE_REQUEST_SESSION, rules.CODE_REQUEST_CLIENT)
 
-        def check(conn: sqlite3.Connection) -> _Person | _Refusal:
-            held = _pace_hold(conn, paced, now)
-            locked = _locked_until(conn, rules.CODE_REQUEST, subject, now)
+        def check(conn: sqlite3.Connection) -> _Person | throttle.Refusal:
+            held = throttle.pace_hold(conn, paced, now)
+            locked = throttle.locked_until(conn, rules.CODE_REQUEST, subject, now)
             if held is not None or locked is not None:
-                return _Refusal(nir_lock=locked, paced=held)
+                return throttle.Refusal(nir_lock=locked, paced=held)
             person = _person_by_nir(conn, nir)
             serial_ok = hmac.compare_digest(person.card_serial if person else "", typed)
             if person is None or not (
                 (person.birth_date == born) & (person.card_type is card) & serial_ok
             ):
-                nir_lock = _register_failure(conn, rules.CODE_REQUEST, subject, now)
-                return _Refusal(
-                    nir_lock=nir_lock, paced=_holds(_pace_fail(conn, paced, now)), checked=True
+                nir_lock = throttle.register_failure(conn, rules.CODE_REQUEST, subject, now)
+                return throttle.Refusal(
+                    nir_lock=nir_lock,
+                    paced=throttle.holds(throttle.pace_fail(conn, paced, now)),
+                    checked=True,
                 )
-            _clear_failures(conn, rules.CODE_REQUEST, subject)
+            throttle.clear_failures(conn, rules.CODE_REQUEST, subject)
             return person
 
         found = self.storage.write(check)
-        if isinstance(found, _Refusal):
+        if isinstance(found, throttle.Refusal):
             raise found.error(
                 now,
                 failed=CodeRequestFailed,
@@ -1436,11 +1145,11 @@ class SimulatedService:
 
         def check(conn: sqlite3.Connection) -> IdentifierCheck | tuple[datetime, int]:
             person = _require_person(conn, nir)
-            held = _quota_hold(conn, quotas, now)
+            held = throttle.quota_hold(conn, quotas, now)
             if held is not None:
                 return held
             # Every answer tells something about other people's identifiers: counted.
-            _quota_use(conn, quotas, now, extra)
+            throttle.quota_use(conn, quotas, now, extra)
             owner = _person_by_identifier(conn, ident)
             if owner is None or owner.id == person.id:
                 return IdentifierCheck(identifier=ident, available=True)
@@ -1483,12 +1192,12 @@ class SimulatedService:
             if person.status is not seen:  # decided meanwhile (another session opposed)
                 raise DecisionConflict(person.status.value, person.decided_on)
             # A few answers more than the checks: who used them up can still validate.
-            held = _quota_hold(conn, quotas, now, extra)
+            held = throttle.quota_hold(conn, quotas, now, extra)
             if held is not None:
                 return held
             owner = _person_by_identifier(conn, ident)
             if owner is not None and owner.id != person.id:
-                _quota_use(conn, quotas, now, extra)  # "taken" is an answer too
+                throttle.quota_use(conn, quotas, now, extra)  # "taken" is an answer too
                 return _suggest(conn, ident, person, self.draw)
             return person
 
@@ -1541,7 +1250,7 @@ class SimulatedService:
         if result == "taken":
 
             def taken(conn: sqlite3.Connection) -> list[str]:
-                _quota_use(conn, quotas, now, extra)
+                throttle.quota_use(conn, quotas, now, extra)
                 return _suggest(conn, ident, person, self.draw)
 
             raise IdentifierTaken(self.storage.write(taken))
@@ -1563,17 +1272,19 @@ class SimulatedService:
         # The identifier's count, and the session's and the client's.
         paced = [(rules.LOGIN, subject), *self._paced(rules.LOGIN_SESSION, rules.LOGIN_CLIENT)]
 
-        def begin(conn: sqlite3.Connection) -> _Hold | tuple[_Person | None, list[_Counted]]:
-            held = _pace_hold(conn, paced, now)
+        def begin(
+            conn: sqlite3.Connection,
+        ) -> throttle.Hold | tuple[_Person | None, list[throttle.Counted]]:
+            held = throttle.pace_hold(conn, paced, now)
             if held is not None:
                 return held
             # Counted as a failure before the (slow) password check and taken back if it is
             # right: attempts made at once from many sessions cannot all slip past a wait.
-            started = _pace_fail(conn, paced, now)
+            started = throttle.pace_fail(conn, paced, now)
             return (_person_by_identifier(conn, ident) if ident else None), started
 
         begun = self.storage.write(begin)
-        if isinstance(begun, _Hold):
+        if isinstance(begun, throttle.Hold):
             log.info("connexion ralentie : essai refusé sans vérification")
             if begun.locked:
                 raise Locked(begun.until, now, t.LOGIN_LOCKED)
@@ -1586,7 +1297,7 @@ class SimulatedService:
             ok = False
         if not ok or found is None:
             log.info("connexion refusée")
-            hold = _holds(started)
+            hold = throttle.holds(started)
             if hold is not None and hold.locked:
                 raise Locked(hold.until, now, t.LOGIN_LOCKED)
             if hold is not None:
@@ -1603,8 +1314,8 @@ class SimulatedService:
         def succeed(conn: sqlite3.Connection) -> PersonView:
             # The owner proved themselves: the identifier's count starts again. This attempt
             # was counted for the session and the client: taken back, and nothing more.
-            _clear_failures(conn, rules.LOGIN, subject)
-            _pace_refund(conn, paced[1:], started[1:])
+            throttle.clear_failures(conn, rules.LOGIN, subject)
+            throttle.pace_refund(conn, paced[1:], started[1:])
             if new_hash is not None:
                 conn.execute(
                     "UPDATE people SET password_hash = ? WHERE id = ? AND password_hash = ?",
