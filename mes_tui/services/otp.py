@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from dataclasses import replace as evolve
 from datetime import date, datetime
 
-from mes_tui.models import Channel
-from mes_tui.services import rules
-from mes_tui.services.errors import ContactChangeLocked, OtpInvalid, ResendTooSoon, ServiceError
+from mes_tui.models import Channel, PersonView
+from mes_tui.services import people, rules
+from mes_tui.services.errors import (
+    ContactChangeLocked,
+    NoPendingCode,
+    OtpExpired,
+    OtpInvalid,
+    ResendTooSoon,
+    ServiceError,
+)
+from mes_tui.services.hashing import KeyedHasher
 from mes_tui.services.repository import (
     OtpLimits,
     PendingCode,
@@ -261,3 +269,33 @@ def code_refused(
         tx.drop_pending_code(person_id, channel)
         return guessing_lock(limits, channel, now)
     return OtpInvalid(pending.attempts_left - 1)
+
+
+def attempt(
+    tx: Transaction,
+    hasher: KeyedHasher,
+    nir: str,
+    channel: Channel,
+    code: str,
+    now: datetime,
+    today: date,
+    midnight: datetime,
+) -> PersonView | ServiceError:
+    """The person with the new value, or the refusal to raise once the failure it counts is
+    committed."""
+    person = people.require_person(tx, nir)
+    limits = current_limits(tx, person.id, channel, now, today)
+    if limits.locked_until is not None:
+        raise guessing_lock(limits, channel, now)
+    pending = tx.pending_code(person.id, channel)
+    if pending is None:
+        raise NoPendingCode()
+    if pending.expires_at <= now:
+        raise OtpExpired(int(rules.OTP_VALIDITY.total_seconds() // 60))
+    if pending.attempts_left <= 0:
+        raise OtpInvalid(0)
+    offered = hasher.otp(person.nir, channel.value, pending.new_value, code)
+    if KeyedHasher.same(pending.code_hash, offered):
+        code_accepted(tx, person.id, channel, pending, limits, now)
+        return people.view(tx, tx.person_by_id(person.id), today)
+    return code_refused(tx, person.id, channel, pending, limits, now, midnight)

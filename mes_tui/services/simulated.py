@@ -23,11 +23,7 @@ import hmac
 import logging
 import math
 import secrets
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
 
 from pydantic_core import PydanticCustomError
 
@@ -38,48 +34,31 @@ from mes_tui.models import (
     Status,
     age_on,
     mask_email,
-    new_otp,
     new_provisional_code,
-    nir_key,
     normalize_email,
     normalize_identifier,
     normalize_mobile,
     normalize_nir,
-    normalize_nir_without_key,
     normalize_otp,
     normalize_provisional_code,
     normalize_serial,
-    parse_birth_date,
     password_problems,
 )
-from mes_tui.models.dates import check_birth_date
 from mes_tui.services import inputs, otp, people, rules, throttle
-from mes_tui.services.api import (
-    Challenge,
-    CodeSent,
-    Decision,
-    IdentifierCheck,
-    Receipt,
-)
-from mes_tui.services.clock import Clock, local_date, next_local_midnight
-from mes_tui.services.delivery import SimulatedDelivery, send
+from mes_tui.services.api import Challenge, CodeSent, Decision, IdentifierCheck, Receipt
+from mes_tui.services.clock import local_date, next_local_midnight
+from mes_tui.services.delivery import send
 from mes_tui.services.errors import (
     AlreadyActive,
     CertificationRequired,
-    CodeRequestFailed,
     ContactChangeLocked,
-    DecisionConflict,
     IdentificationFailed,
     IdentifierChecksPaused,
     IdentifierTaken,
     InvalidInput,
     Locked,
     LoginFailed,
-    NoEmailOnFile,
     NoPendingCode,
-    NotAttached,
-    OtpExpired,
-    OtpInvalid,
     PasswordRejected,
     ReceiptBusy,
     ReceiptUnavailable,
@@ -88,97 +67,22 @@ from mes_tui.services.errors import (
     TermsNotAccepted,
     TooManyRequests,
 )
-from mes_tui.services.feed import SessionFeed
-from mes_tui.services.hashing import KeyedHasher, PasswordHashing
-from mes_tui.services.importing import carries_nir
-from mes_tui.services.origin import new_session_id
-from mes_tui.services.repository import PendingCode, Repository, StoredPerson, Transaction
-from mes_tui.services.rules import PaceRule
-from mes_tui.services.secrets import KeyProvider
-from mes_tui.services.sqlite_repository import SqliteRepository
-from mes_tui.services.storage import Storage, day
+from mes_tui.services.hashing import KeyedHasher
+from mes_tui.services.repository import StoredPerson, Transaction
+from mes_tui.services.session_base import ReceiptClaim, SessionBase
+from mes_tui.services.storage import day
 from mes_tui.texts import service as t
 
 log = logging.getLogger("mes_tui")
 
-T = TypeVar("T")
 
-
-@dataclass(frozen=True)
-class _Claim:
-    """A receipt this session claimed: whose, under which token, for which decision."""
-
-    person_id: int
-    token: str
-    decided_on: date
-
-
-class SimulatedService:
+class SimulatedService(SessionBase):
     """``MesService`` backed by the local registry. Build it with ``open_service``."""
-
-    def __init__(
-        self,
-        storage: Storage,
-        delivery: SimulatedDelivery,
-        keys: KeyProvider,
-        clock: Clock,
-        *,
-        password_hashing: PasswordHashing | None = None,
-        session_id: str | None = None,
-        client_address: str | None = None,
-        feed: SessionFeed | None = None,
-        repository_on: Callable[[Any], Repository] = SqliteRepository,
-    ) -> None:
-        self.storage = storage
-        """The database handle; ``repository_on(storage)`` makes the registry's operations on
-        it (SQLite by default)."""
-        self._repository_on = repository_on
-        self.delivery = delivery
-        self.clock = clock
-        self.hasher = KeyedHasher(keys)
-        self.passwords = password_hashing or PasswordHashing()
-        self.feed = feed if feed is not None else SessionFeed()
-        """The messages this session sends (``MessageFeed``): for the front ends that may
-        show them, never in what the methods return."""
-        self._receipt_claims: dict[str, _Claim] = {}
-        """The receipts this session claimed (``receipt``) and has not confirmed or released,
-        by NIR."""
-        self._claims_lock = threading.Lock()
-        self._session = session_id or new_session_id()
-        """What this session's failures are counted under (as a keyed hash, never in clear):
-        one per service, so one per run of the program (``mes_tui.services.origin``)."""
-        self._client = client_address
-        """The SSH client address (``origin.ssh_client_address``), None outside SSH."""
-        self.draw: Callable[[int], int] = secrets.randbelow
-        """Random numbers for the suggested identifiers: ``draw(n)`` is below n (tests make
-        it repeatable)."""
-
-    @property
-    def repository(self) -> Repository:
-        """The registry's operations, on ``storage`` as it is now."""
-        return self._repository_on(self.storage)
 
     def prepare(self) -> None:
         # The key that hashes codes may come from the system keyring: slow to import and to
         # ask (hundreds of ms), else the first submit waits for it.
         self.hasher.load_key()
-
-    def _paced(self, session: PaceRule, client: PaceRule) -> list[throttle.Paced]:
-        """This session's count under ``session``, and its SSH client's under ``client``."""
-        paced = [(session, self.hasher.subject(session.scope, self._session))]
-        if self._client is not None:
-            paced.append((client, self.hasher.subject(client.scope, self._client)))
-        return paced
-
-    def _identifier_quotas(self, nir: str) -> list[throttle.Quota]:
-        """The answers about identifiers: counted for the person, the session and the client."""
-        quotas = [
-            (rules.IDENTIFIER_CHECKS_PERSON, nir),
-            (rules.IDENTIFIER_CHECKS_SESSION, self._session),
-        ]
-        if self._client is not None:
-            quotas.append((rules.IDENTIFIER_CHECKS_CLIENT, self._client))
-        return [(rule, self.hasher.subject(rule.scope, value)) for rule, value in quotas]
 
     # -- identification ---------------------------------------------------------------------
     def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> PersonView:
@@ -194,10 +98,9 @@ class SimulatedService:
 
         def attempt(tx: Transaction) -> PersonView | throttle.Refusal:
             """The person, or why not (failures counted)."""
-            held = throttle.pace_hold(tx, paced, now)
-            locked = throttle.locked_until(tx, rules.IDENTIFY, subject, now)
-            if held is not None or locked is not None:
-                return throttle.Refusal(nir_lock=locked, paced=held)
+            held = throttle.refusal_if_held(tx, rules.IDENTIFY, subject, paced, now)
+            if held is not None:
+                return held
             person = tx.person_by_nir(nir)
             # Every part is compared, whatever fails first: no timing tells which one it was.
             code_ok = KeyedHasher.same(person.provisional_code_hash if person else None, offered)
@@ -210,12 +113,7 @@ class SimulatedService:
                 # the client's failures stay counted: they fade with time, not with a success.
                 throttle.clear_failures(tx, rules.IDENTIFY, subject)
                 return people.view(tx, person, today)
-            nir_lock = throttle.register_failure(tx, rules.IDENTIFY, subject, now)
-            return throttle.Refusal(
-                nir_lock=nir_lock,
-                paced=throttle.holds(throttle.pace_fail(tx, paced, now)),
-                checked=True,
-            )
+            return throttle.refuse(tx, rules.IDENTIFY, subject, paced, now)
 
         result = self.repository.write(attempt)
         if isinstance(result, PersonView):
@@ -236,61 +134,6 @@ class SimulatedService:
         person = self._code_requester(nir_without_key, birth_date, card_type, serial)
         assert person.email is not None  # checked by _code_requester
         return mask_email(person.email)
-
-    def _code_requester(
-        self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
-    ) -> StoredPerson:
-        """The person asking for a new code, if NIR, birth date and card match and a code can
-        be sent to them today; else the refusal (failures counted, as for identification)."""
-        nir13 = inputs.field("nir", normalize_nir_without_key, nir_without_key)
-        today = local_date(self.clock)
-        born = inputs.field(
-            "birth_date", lambda v: check_birth_date(parse_birth_date(v), today), birth_date
-        )
-        card = inputs.card_type(card_type)
-        typed = inputs.field("serial", normalize_serial, serial, card, nir13)
-        nir = nir13 + nir_key(nir13)
-        now = self.clock.now()
-        subject = self.hasher.subject(rules.CODE_REQUEST.scope, nir)
-        paced = self._paced(rules.CODE_REQUEST_SESSION, rules.CODE_REQUEST_CLIENT)
-
-        def check(tx: Transaction) -> StoredPerson | throttle.Refusal:
-            held = throttle.pace_hold(tx, paced, now)
-            locked = throttle.locked_until(tx, rules.CODE_REQUEST, subject, now)
-            if held is not None or locked is not None:
-                return throttle.Refusal(nir_lock=locked, paced=held)
-            person = tx.person_by_nir(nir)
-            serial_ok = hmac.compare_digest(person.card_serial if person else "", typed)
-            if person is None or not (
-                (person.birth_date == born) & (person.card_type is card) & serial_ok
-            ):
-                nir_lock = throttle.register_failure(tx, rules.CODE_REQUEST, subject, now)
-                return throttle.Refusal(
-                    nir_lock=nir_lock,
-                    paced=throttle.holds(throttle.pace_fail(tx, paced, now)),
-                    checked=True,
-                )
-            throttle.clear_failures(tx, rules.CODE_REQUEST, subject)
-            return person
-
-        found = self.repository.write(check)
-        if isinstance(found, throttle.Refusal):
-            raise found.error(
-                now,
-                failed=CodeRequestFailed,
-                nir_locked=t.CODE_REQUEST_LOCKED,
-                paced_locked=t.CODE_REQUEST_SESSION_LOCKED,
-                paced_wait=t.CODE_REQUEST_WAIT,
-                what="demande de code",
-            )
-        if not found.email:
-            raise NoEmailOnFile()
-        if (
-            found.code_requests_day == day(today)
-            and found.code_requests_count >= rules.CODE_REQUESTS_PER_DAY
-        ):
-            raise TooManyRequests(rules.CODE_REQUESTS_PER_DAY)
-        return found
 
     def request_provisional_code(
         self, nir_without_key: str, birth_date: date, card_type: CardType, serial: str
@@ -347,17 +190,6 @@ class SimulatedService:
     def close_space(self, nir: str) -> Decision:
         return self._decide_self(nir, Status.OPPOSEE, Status.ACTIVE)
 
-    def _decide_self(self, nir: str, status: Status, expected: Status) -> Decision:
-        nir = inputs.field("nir", normalize_nir, nir)
-        today = local_date(self.clock)
-
-        def record(tx: Transaction) -> Decision:
-            return people.transition(tx, people.require_person(tx, nir), status, expected, today)
-
-        decision = self.repository.write(record)
-        log.info("décision enregistrée : %s", decision.status.value)
-        return decision
-
     def decide_profile(
         self,
         holder_nir: str,
@@ -376,10 +208,7 @@ class SimulatedService:
         today = local_date(self.clock)
 
         def record(tx: Transaction) -> Decision:
-            holder = people.require_person(tx, holder_nir)
-            profile = next((p for p in tx.profiles(holder.id) if p.nir == profile_nir), None)
-            if profile is None:
-                raise NotAttached()
+            profile = people.attached(tx, holder_nir, profile_nir)
             if age_on(profile.birth_date, today) < 18 and not certified_legal_representative:
                 raise CertificationRequired()
             return people.transition(tx, profile, target, seen, today)
@@ -412,22 +241,14 @@ class SimulatedService:
         token = mine.token if mine is not None else secrets.token_hex(8)
         held_for = int(rules.RECEIPT_CLAIM.total_seconds())
 
-        def hold(tx: Transaction) -> datetime | None:
-            """None if held by us; else the end of another session's hold."""
-            until = now + rules.RECEIPT_CLAIM
-            if tx.claim_receipt(person.id, token, decided_on, until, now):
-                return None
-            found = tx.receipt_hold(person.id)
-            if found is None or not found.available or found.claimed_until is None:
-                raise ReceiptUnavailable()
-            return found.claimed_until
-
-        other_until = self.repository.write(hold)
+        other_until = self.repository.write(
+            lambda tx: people.hold_receipt(tx, person.id, token, decided_on, now)
+        )
         if other_until is not None:
             log.info("justificatif d'opposition en cours d'enregistrement ailleurs")
             wait = max(1, min(held_for, math.ceil((other_until - now).total_seconds())))
             raise ReceiptBusy(wait)
-        claim = _Claim(person.id, token, decided_on)
+        claim = ReceiptClaim(person.id, token, decided_on)
         with self._claims_lock:
             self._receipt_claims[nir] = claim
         from mes_tui.services.receipts import receipt_file_name, render_receipt
@@ -522,57 +343,6 @@ class SimulatedService:
 
         return self._send_otp(self.repository.write(reserve), channel, now, midnight)
 
-    def _send_otp(
-        self, reserved: otp.Reserved, channel: Channel, now: datetime, midnight: datetime
-    ) -> Challenge:
-        person, value = reserved.person, reserved.value
-        code = new_otp()
-        minutes = int(rules.OTP_VALIDITY.total_seconds() // 60)
-        try:
-            if channel is Channel.EMAIL:
-                message = send(
-                    self.delivery,
-                    self.hasher,
-                    Channel.EMAIL,
-                    value,
-                    "verification_email",
-                    t.MAIL_SUBJECT_OTP,
-                    t.MAIL_BODY_OTP.format(code=code, minutes=minutes),
-                    code,
-                    person.nir,
-                )
-            else:
-                message = send(
-                    self.delivery,
-                    self.hasher,
-                    Channel.SMS,
-                    value,
-                    "verification_mobile",
-                    "",
-                    t.SMS_BODY_OTP.format(code=code, minutes=minutes),
-                    code,
-                    person.nir,
-                )
-        except BaseException:
-            # Not sent: not counted, and the code pending before (if any) is still the one.
-            self.repository.write(lambda tx: otp.release_code(tx, channel, reserved))
-            raise
-        code_hash = self.hasher.otp(person.nir, channel.value, value, code)
-        expires_at = now + rules.OTP_VALIDITY
-        resend_at = otp.next_code_at(reserved.after, now, midnight)
-
-        pending = PendingCode(value, code_hash, expires_at, rules.OTP_ATTEMPTS, now)
-        self.repository.write(lambda tx: tx.put_pending_code(person.id, channel, pending))
-        log.info("code à usage unique envoyé (%s)", channel.value)
-        self.feed.publish(message)
-        return Challenge(
-            channel=channel,
-            to=value,
-            sent_at=now,
-            expires_at=expires_at,
-            resend_available_at=resend_at,
-        )
-
     def verify_contact_code(self, nir: str, channel: Channel, code: str) -> PersonView:
         nir = inputs.field("nir", normalize_nir, nir)
         channel = inputs.contact_channel(channel)
@@ -583,24 +353,7 @@ class SimulatedService:
         self.hasher.load_key()  # before the write lock: the key may come from the keyring
 
         def attempt(tx: Transaction) -> PersonView | ServiceError:
-            """The person with the new value, or the refusal to raise once the failure it
-            counts is committed."""
-            person = people.require_person(tx, nir)
-            limits = otp.current_limits(tx, person.id, channel, now, today)
-            if limits.locked_until is not None:
-                raise otp.guessing_lock(limits, channel, now)
-            pending = tx.pending_code(person.id, channel)
-            if pending is None:
-                raise NoPendingCode()
-            if pending.expires_at <= now:
-                raise OtpExpired(int(rules.OTP_VALIDITY.total_seconds() // 60))
-            if pending.attempts_left <= 0:
-                raise OtpInvalid(0)
-            offered = self.hasher.otp(person.nir, channel.value, pending.new_value, code)
-            if KeyedHasher.same(pending.code_hash, offered):
-                otp.code_accepted(tx, person.id, channel, pending, limits, now)
-                return people.view(tx, tx.person_by_id(person.id), today)
-            return otp.code_refused(tx, person.id, channel, pending, limits, now, midnight)
+            return otp.attempt(tx, self.hasher, nir, channel, code, now, today, midnight)
 
         result = self.repository.write(attempt)
         if isinstance(result, ContactChangeLocked):
@@ -613,34 +366,14 @@ class SimulatedService:
         return result
 
     # -- credentials -------------------------------------------------------------------------
-    def _identifier(self, nir: str, identifier: str) -> str:
-        ident = inputs.field("identifier", normalize_identifier, identifier)
-        if carries_nir(ident, nir):
-            raise InvalidInput("identifier", t.IDENTIFIER_IS_NIR)
-        return ident
-
     def check_identifier(self, nir: str, identifier: str) -> IdentifierCheck:
         nir = inputs.field("nir", normalize_nir, nir)
         ident = self._identifier(nir, identifier)
         now = self.clock.now()
         quotas = self._identifier_quotas(nir)
-        extra = rules.IDENTIFIER_ANSWERS_AT_ACTIVATION
 
         def check(tx: Transaction) -> IdentifierCheck | tuple[datetime, int]:
-            person = people.require_person(tx, nir)
-            held = throttle.quota_hold(tx, quotas, now)
-            if held is not None:
-                return held
-            # Every answer tells something about other people's identifiers: counted.
-            throttle.quota_use(tx, quotas, now, extra)
-            owner = tx.person_by_identifier(ident)
-            if owner is None or owner.id == person.id:
-                return IdentifierCheck(identifier=ident, available=True)
-            return IdentifierCheck(
-                identifier=ident,
-                available=False,
-                suggestions=tuple(people.suggest(tx, ident, person, self.draw)),
-            )
+            return people.identifier_answer(tx, nir, ident, quotas, now, self.draw)
 
         result = self.repository.write(check)
         if isinstance(result, tuple):
@@ -669,20 +402,7 @@ class SimulatedService:
         extra = rules.IDENTIFIER_ANSWERS_AT_ACTIVATION
 
         def check(tx: Transaction) -> StoredPerson | list[str] | tuple[datetime, int]:
-            person = people.require_person(tx, nir)
-            if person.status is Status.ACTIVE:
-                raise AlreadyActive()
-            if person.status is not seen:  # decided meanwhile (another session opposed)
-                raise DecisionConflict(person.status.value, person.decided_on)
-            # A few answers more than the checks: who used them up can still validate.
-            held = throttle.quota_hold(tx, quotas, now, extra)
-            if held is not None:
-                return held
-            owner = tx.person_by_identifier(ident)
-            if owner is not None and owner.id != person.id:
-                throttle.quota_use(tx, quotas, now, extra)  # "taken" is an answer too
-                return people.suggest(tx, ident, person, self.draw)
-            return person
+            return people.activation_target(tx, nir, seen, ident, quotas, now, self.draw)
 
         found = self.repository.write(check)
         if isinstance(found, tuple):
@@ -705,15 +425,7 @@ class SimulatedService:
         def record(tx: Transaction) -> PersonView | str:
             # Only from the status the person saw: a decision recorded meanwhile by another
             # session (checked above, then while the password was hashed) wins.
-            updated = tx.activate(person.id, ident, hashed, today, seen)
-            if updated is None:
-                return "taken"
-            if not updated:
-                current = tx.person_by_id(person.id)
-                if current.status is Status.ACTIVE:
-                    return "active"
-                raise DecisionConflict(current.status.value, current.decided_on)
-            return people.view(tx, tx.person_by_id(person.id), today)
+            return people.record_activation(tx, person.id, ident, hashed, today, seen)
 
         result = self.repository.write(record)
         if result == "taken":
@@ -741,18 +453,9 @@ class SimulatedService:
         # The identifier's count, and the session's and the client's.
         paced = [(rules.LOGIN, subject), *self._paced(rules.LOGIN_SESSION, rules.LOGIN_CLIENT)]
 
-        def begin(
-            tx: Transaction,
-        ) -> throttle.Hold | tuple[StoredPerson | None, list[throttle.Counted]]:
-            held = throttle.pace_hold(tx, paced, now)
-            if held is not None:
-                return held
-            # Counted as a failure before the (slow) password check and taken back if it is
-            # right: attempts made at once from many sessions cannot all slip past a wait.
-            started = throttle.pace_fail(tx, paced, now)
-            return (tx.person_by_identifier(ident) if ident else None), started
-
-        begun = self.repository.write(begin)
+        # Counted as a failure before the (slow) password check and taken back if it is right:
+        # attempts made at once from many sessions cannot all slip past a wait.
+        begun = self.repository.write(lambda tx: people.login_started(tx, ident, paced, now))
         if isinstance(begun, throttle.Hold):
             log.info("connexion ralentie : essai refusé sans vérification")
             if begun.locked:

@@ -9,10 +9,9 @@ PostgreSQL shares, placeholders aside.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from mes_tui.models import CardType, Channel, Status
 from mes_tui.services import rules
@@ -26,10 +25,11 @@ from mes_tui.services.repository import (
     Transaction,
     WriteConflict,
 )
+from mes_tui.services.sqlite_registry import RegistryStatements, maybe_instant
 from mes_tui.services.storage import Storage, day, from_day, from_instant, instant
 
 if TYPE_CHECKING:
-    from mes_tui.services.importing import PersonRecord
+    pass
 
 T = TypeVar("T")
 
@@ -53,10 +53,6 @@ _SAME_ENTRY = (
     "scope = ? AND subject_hash = ? AND failures = ? AND first_failure_at = ? "
     "AND (locked_until = ? OR (locked_until IS NULL AND ? IS NULL))"
 )
-
-
-def _maybe(value: datetime | None) -> str | None:
-    return instant(value) if value is not None else None
 
 
 def _person(row: sqlite3.Row) -> StoredPerson:
@@ -86,8 +82,8 @@ def _limits_values(limits: OtpLimits) -> tuple[object, ...]:
         instant(limits.change_started_at),
         limits.change_codes,
         limits.change_failures,
-        _maybe(limits.last_code_at),
-        _maybe(limits.locked_until),
+        maybe_instant(limits.last_code_at),
+        maybe_instant(limits.locked_until),
         limits.day,
         limits.day_codes,
         limits.day_failures,
@@ -101,7 +97,7 @@ def _same_limits(limits: OtpLimits) -> tuple[object, ...]:
 
 
 def _same_entry(scope: str, subject: str, entry: ThrottleEntry) -> tuple[object, ...]:
-    held = _maybe(entry.held)
+    held = maybe_instant(entry.held)
     return (scope, subject, entry.failures, instant(entry.since), held, held)
 
 
@@ -124,14 +120,8 @@ class SqliteRepository:
         raise StorageBusy()
 
 
-class SqliteTransaction:
+class SqliteTransaction(RegistryStatements):
     """``Transaction`` on one open SQLite connection."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def _run(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
 
     def _select_people(self, condition: str, params: tuple[object, ...]) -> list[StoredPerson]:
         """People matching ``condition`` (a fixed SQL fragment with placeholders), by id."""
@@ -455,7 +445,7 @@ class SqliteTransaction:
                     "INSERT INTO throttle (failures, first_failure_at, locked_until, scope, "
                     "subject_hash) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT (scope, subject_hash) DO NOTHING",
-                    (new.failures, instant(new.since), _maybe(new.held), scope, subject),
+                    (new.failures, instant(new.since), maybe_instant(new.held), scope, subject),
                 ).rowcount
             )
         where = _same_entry(scope, subject, expected)
@@ -466,7 +456,7 @@ class SqliteTransaction:
             self._run(
                 "UPDATE throttle SET failures = ?, first_failure_at = ?, "  # noqa: S608
                 f"locked_until = ? WHERE {_SAME_ENTRY}",
-                (new.failures, instant(new.since), _maybe(new.held), *where),
+                (new.failures, instant(new.since), maybe_instant(new.held), *where),
             ).rowcount
         )
 
@@ -478,106 +468,4 @@ class SqliteTransaction:
             "DELETE FROM throttle WHERE scope = ? AND first_failure_at < ? "
             "AND (locked_until IS NULL OR locked_until < ?)",
             (scope, instant(before), instant(now)),
-        )
-
-    def locked_subjects(self, scope: str, now: datetime) -> dict[str, datetime]:
-        return {
-            str(row["subject_hash"]): from_instant(row["locked_until"])
-            for row in self._run(
-                "SELECT subject_hash, locked_until FROM throttle "
-                "WHERE scope = ? AND locked_until > ?",
-                (scope, instant(now)),
-            )
-        }
-
-    def put_lock(
-        self, scope: str, subject: str, failures: int, since: datetime, until: datetime
-    ) -> None:
-        self._run(
-            "INSERT INTO throttle (scope, subject_hash, failures, first_failure_at, "
-            "locked_until) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (scope, subject_hash) DO UPDATE SET failures = excluded.failures, "
-            "first_failure_at = excluded.first_failure_at, "
-            "locked_until = excluded.locked_until",
-            (scope, subject, failures, instant(since), instant(until)),
-        )
-
-    # -- the registry as a whole -----------------------------------------------------------
-    def identifiers_by_nir(self) -> dict[str, str | None]:
-        return {
-            str(row["nir"]): row["identifier"]
-            for row in self._run("SELECT nir, identifier FROM people")
-        }
-
-    def profile_nirs(self) -> dict[str, list[str]]:
-        profiles: dict[str, list[str]] = defaultdict(list)
-        for row in self._run(
-            "SELECT holder.nir AS holder, profile.nir AS profile FROM attachments "
-            "JOIN people AS holder ON holder.id = attachments.holder_id "
-            "JOIN people AS profile ON profile.id = attachments.profile_id "
-            "ORDER BY attachments.holder_id, attachments.position"
-        ):
-            profiles[str(row["holder"])].append(str(row["profile"]))
-        return dict(profiles)
-
-    def free_identifier(self, nir: str) -> None:
-        self._run("UPDATE people SET identifier = NULL WHERE nir = ?", (nir,))
-
-    def put_person(
-        self, record: PersonRecord, password_hash: str | None, code_hash: str | None
-    ) -> int:
-        self._run(
-            "INSERT INTO people (first_name, last_name, birth_date, card_type, card_serial, "
-            "email, mobile, status, decided_on, identifier, password_hash, "
-            "provisional_code_hash, nir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (nir) DO UPDATE SET first_name = excluded.first_name, "
-            "last_name = excluded.last_name, birth_date = excluded.birth_date, "
-            "card_type = excluded.card_type, card_serial = excluded.card_serial, "
-            "email = excluded.email, mobile = excluded.mobile, status = excluded.status, "
-            "decided_on = excluded.decided_on, identifier = excluded.identifier, "
-            "password_hash = excluded.password_hash, "
-            "provisional_code_hash = excluded.provisional_code_hash, "
-            "code_requests_day = '', code_requests_count = 0, receipt_available = 0",
-            (
-                record.first_name,
-                record.last_name,
-                record.birth_date.isoformat(),
-                record.card_type.value,
-                record.card_serial,
-                record.email,
-                record.mobile,
-                record.status.value,
-                day(record.decided_on) if record.decided_on else None,
-                record.identifier,
-                password_hash,
-                code_hash,
-                record.nir,
-            ),
-        )
-        return self.person_id(record.nir)
-
-    def person_id(self, nir: str) -> int:
-        return int(self._run("SELECT id FROM people WHERE nir = ?", (nir,)).fetchone()["id"])
-
-    def forget_codes(self, person_id: int) -> None:
-        self._run("DELETE FROM pending_otp WHERE person_id = ?", (person_id,))
-        self._run("DELETE FROM otp_limits WHERE person_id = ?", (person_id,))
-
-    def set_profiles(self, holder_id: int, profile_ids: list[int]) -> None:
-        self._run("DELETE FROM attachments WHERE holder_id = ?", (holder_id,))
-        for position, profile_id in enumerate(profile_ids):
-            self._run(
-                "INSERT INTO attachments (holder_id, profile_id, position) VALUES (?, ?, ?)",
-                (holder_id, profile_id, position),
-            )
-
-    def empty_registry(self) -> None:
-        for table in ("otp_limits", "pending_otp", "throttle", "attachments", "people", "meta"):
-            self._run(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-
-    def mark_seeded(self, now: datetime) -> None:
-        self._run(
-            "INSERT INTO meta (name, value) VALUES ('seeded', ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            (instant(now),),
         )

@@ -232,3 +232,22 @@ def quota_use(tx: Transaction, quotas: list[Quota], now: datetime, ceiling_extra
         used = read_count(tx, rule.scope, subject, rule.refill_every, now)
         new = Count(min(ceiling, used.count + 1), used.since, None, used.basis)
         write_count(tx, rule.scope, subject, new, now, rule.refill_every * ceiling)
+
+
+def refusal_if_held(
+    tx: Transaction, rule: ThrottleRule, subject: str, paced: list[Paced], now: datetime
+) -> Refusal | None:
+    """The refusal, unchecked, while ``subject`` is locked or the session or client waits."""
+    held = pace_hold(tx, paced, now)
+    locked = locked_until(tx, rule, subject, now)
+    if held is not None or locked is not None:
+        return Refusal(nir_lock=locked, paced=held)
+    return None
+
+
+def refuse(
+    tx: Transaction, rule: ThrottleRule, subject: str, paced: list[Paced], now: datetime
+) -> Refusal:
+    """A failure counted for ``subject``, the session and the client; the refusal it makes."""
+    nir_lock = register_failure(tx, rule, subject, now)
+    return Refusal(nir_lock=nir_lock, paced=holds(pace_fail(tx, paced, now)), checked=True)
