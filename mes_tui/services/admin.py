@@ -60,7 +60,7 @@ class SimulatedAdmin:
             service.hasher,
             service.clock,
             service.passwords,
-            service._repository_on,
+            service.repository_on,
         )
 
     def list_registry(self) -> list[RegistryEntry]:

@@ -83,7 +83,7 @@ class SessionBase:
         self.storage = storage
         """The database handle; ``repository_on(storage)`` makes the registry's operations on
         it (SQLite by default)."""
-        self._repository_on = repository_on
+        self.repository_on = repository_on
         self.delivery = delivery
         self.clock = clock
         self.hasher = KeyedHasher(keys)
@@ -107,7 +107,7 @@ class SessionBase:
     @property
     def repository(self) -> Repository:
         """The registry's operations, on ``storage`` as it is now."""
-        return self._repository_on(self.storage)
+        return self.repository_on(self.storage)
 
     def _paced(self, session: PaceRule, client: PaceRule) -> list[throttle.Paced]:
         """This session's count under ``session``, and its SSH client's under ``client``."""
