@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mes_tui import registry_file
-from mes_tui.services.admin import SimulatedAdmin
+from mes_tui.services.admin import SimulatedAdmin as SimulatedAdmin
 from mes_tui.services.clock import Clock, SystemClock
 from mes_tui.services.delivery import SimulatedDelivery
 from mes_tui.services.hashing import PasswordHashing
 from mes_tui.services.origin import ssh_client_address
 from mes_tui.services.secrets import KeyProvider, SecretStore
-from mes_tui.services.simulated import SimulatedService
+from mes_tui.services.simulated import SimulatedService as SimulatedService
 from mes_tui.services.storage import Storage, private_dir
 
 if TYPE_CHECKING:
@@ -26,17 +26,6 @@ if TYPE_CHECKING:
 DATA_DIR_ENV = "MES_TUI_DATA_DIR"
 REGISTRY_FILE = registry_file.NAME
 OUTBOX_FILE = "outbox.jsonl"
-
-__all__ = [
-    "DATA_DIR_ENV",
-    "OUTBOX_FILE",
-    "REGISTRY_FILE",
-    "SimulatedAdmin",
-    "SimulatedService",
-    "default_data_dir",
-    "open_admin",
-    "open_service",
-]
 
 
 def default_data_dir() -> Path:
