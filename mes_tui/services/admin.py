@@ -8,8 +8,8 @@ the same registry, outbox and key (``SimulatedAdmin.beside(service)``).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +17,13 @@ from mes_tui.models import Channel
 from mes_tui.services import demo, rules
 from mes_tui.services.api import OutboxMessage, RegistryEntry
 from mes_tui.services.clock import Clock, local_date
-from mes_tui.services.delivery import SimulatedDelivery
+from mes_tui.services.delivery import SimulatedDelivery, send
 from mes_tui.services.hashing import KeyedHasher, PasswordHashing
 from mes_tui.services.importing import PersonRecord, validate_rows
-from mes_tui.services.simulated import (
-    SimulatedService,
-    _clear_failures,
-    _Person,
-    _select_people,
-    send,
-)
-from mes_tui.services.storage import Storage, day, from_instant, instant
+from mes_tui.services.repository import Repository, StoredPerson, Transaction
+from mes_tui.services.simulated import SimulatedService
+from mes_tui.services.sqlite_repository import SqliteRepository
+from mes_tui.services.storage import Storage
 from mes_tui.texts import service as t
 
 log = logging.getLogger("mes_tui")
@@ -46,8 +42,10 @@ class SimulatedAdmin:
         hasher: KeyedHasher,
         clock: Clock,
         passwords: PasswordHashing | None = None,
+        repository_on: Callable[[Any], Repository] = SqliteRepository,
     ) -> None:
         self.storage = storage
+        self.repository = repository_on(storage)
         self.delivery = delivery
         self.hasher = hasher
         self.clock = clock
@@ -57,7 +55,12 @@ class SimulatedAdmin:
     def beside(cls, service: SimulatedService) -> SimulatedAdmin:
         """The administration of the registry, outbox and key ``service`` works on."""
         return cls(
-            service.storage, service.delivery, service.hasher, service.clock, service.passwords
+            service.storage,
+            service.delivery,
+            service.hasher,
+            service.clock,
+            service.passwords,
+            service.repository_on,
         )
 
     def list_registry(self) -> list[RegistryEntry]:
@@ -68,26 +71,11 @@ class SimulatedAdmin:
                 codes_by_ref[ref].append(message.code)
 
         def load(
-            conn: sqlite3.Connection,
-        ) -> tuple[list[_Person], dict[int, list[str]], dict[str, datetime]]:
-            people = _select_people(conn, "1 = 1", ())
-            profiles: dict[int, list[str]] = defaultdict(list)
-            for row in conn.execute(
-                "SELECT a.holder_id, p.nir FROM attachments a JOIN people p ON p.id = a.profile_id "
-                "ORDER BY a.holder_id, a.position"
-            ):
-                profiles[int(row["holder_id"])].append(str(row["nir"]))
-            locks = {
-                str(row["subject_hash"]): from_instant(row["locked_until"])
-                for row in conn.execute(
-                    "SELECT subject_hash, locked_until FROM throttle "
-                    "WHERE scope = ? AND locked_until > ?",
-                    (rules.IDENTIFY.scope, instant(now)),
-                )
-            }
-            return people, profiles, locks
+            tx: Transaction,
+        ) -> tuple[list[StoredPerson], dict[str, list[str]], dict[str, datetime]]:
+            return tx.people(), tx.profile_nirs(), tx.locked_subjects(rules.IDENTIFY.scope, now)
 
-        people, profiles, locks = self.storage.read(load)
+        people, profiles, locks = self.repository.read(load)
         entries = []
         for person in people:
             entries.append(
@@ -102,7 +90,7 @@ class SimulatedAdmin:
                     status=person.status,
                     email=person.email,
                     mobile=person.mobile,
-                    profiles=tuple(profiles.get(person.id, ())),
+                    profiles=tuple(profiles.get(person.nir, ())),
                     decided_on=person.decided_on,
                     identifier=person.identifier,
                     locked_until=locks.get(self.hasher.subject(rules.IDENTIFY.scope, person.nir)),
@@ -110,7 +98,7 @@ class SimulatedAdmin:
             )
         return entries
 
-    def _current_code(self, person: _Person, codes_by_ref: dict[str, list[str]]) -> str | None:
+    def _current_code(self, person: StoredPerson, codes_by_ref: dict[str, list[str]]) -> str | None:
         """The clear code of the newest message whose code is the one on file (the registry holds
         only its hash)."""
         if person.provisional_code_hash is None:
@@ -125,21 +113,10 @@ class SimulatedAdmin:
     def import_registry(self, rows: list[dict[str, Any]]) -> int:
         today = local_date(self.clock)
 
-        def load(conn: sqlite3.Connection) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-            registry = {
-                str(row["nir"]): row["identifier"]
-                for row in conn.execute("SELECT nir, identifier FROM people")
-            }
-            attachments: dict[str, list[str]] = defaultdict(list)
-            for row in conn.execute(
-                "SELECT holder.nir AS holder, profile.nir AS profile FROM attachments "
-                "JOIN people AS holder ON holder.id = attachments.holder_id "
-                "JOIN people AS profile ON profile.id = attachments.profile_id"
-            ):
-                attachments[str(row["holder"])].append(str(row["profile"]))
-            return registry, attachments
+        def load(tx: Transaction) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+            return tx.identifiers_by_nir(), tx.profile_nirs()
 
-        registry, attachments = self.storage.read(load)
+        registry, attachments = self.repository.read(load)
         records = validate_rows(rows, today=today, registry=registry, attachments=attachments)
         password_hashes = {
             record.nir: self.passwords.hash(record.password)
@@ -148,7 +125,7 @@ class SimulatedAdmin:
         }
         self._send_invitations(records)
         now = self.clock.now()
-        self.storage.write(lambda conn: _store(conn, records, password_hashes, self.hasher, now))
+        self.repository.write(lambda tx: _store(tx, records, password_hashes, self.hasher, now))
         log.info("registre : %d personne(s) importée(s)", len(records))
         return len(records)
 
@@ -166,16 +143,15 @@ class SimulatedAdmin:
         }
         self.hasher.load_key()  # before the write lock: the key may come from the keyring
 
-        def replace(conn: sqlite3.Connection) -> None:
-            for table in ("otp_limits", "pending_otp", "throttle", "attachments", "people", "meta"):
-                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            _store(conn, records, password_hashes, self.hasher, now)
-            conn.execute("INSERT INTO meta (name, value) VALUES ('seeded', ?)", (instant(now),))
+        def replace(tx: Transaction) -> None:
+            tx.empty_registry()
+            _store(tx, records, password_hashes, self.hasher, now)
+            tx.mark_seeded(now)
 
         # Post first, then commit: a failed delivery leaves the registry as it was. (Two
         # sessions making a new registry at once may both post: the codes are the same.)
         self._send_invitations(records)
-        self.storage.write(replace)
+        self.repository.write(replace)
         log.info("registre de démonstration installé")
 
     def _send_invitations(self, records: list[PersonRecord]) -> None:
@@ -211,84 +187,30 @@ class SimulatedAdmin:
 
 
 def _store(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     records: list[PersonRecord],
     password_hashes: dict[str, str],
     hasher: KeyedHasher,
     now: datetime,
 ) -> None:
     """Add or replace ``records`` (and their attachments, and their demo locks)."""
-    nirs = [record.nir for record in records]
     # Free the identifiers of the people being replaced first: two of them may swap theirs.
-    for nir in nirs:
-        conn.execute("UPDATE people SET identifier = NULL WHERE nir = ?", (nir,))
+    for record in records:
+        tx.free_identifier(record.nir)
     ids: dict[str, int] = {}
     for record in records:
-        values = (
-            record.first_name,
-            record.last_name,
-            record.birth_date.isoformat(),
-            record.card_type.value,
-            record.card_serial,
-            record.email,
-            record.mobile,
-            record.status.value,
-            day(record.decided_on) if record.decided_on else None,
-            record.identifier,
-            password_hashes.get(record.nir),
-            hasher.provisional_code(record.nir, record.provisional_code)
-            if record.provisional_code
-            else None,
-            record.nir,
-        )
-        existing = conn.execute("SELECT id FROM people WHERE nir = ?", (record.nir,)).fetchone()
-        if existing is None:
-            conn.execute(
-                "INSERT INTO people (first_name, last_name, birth_date, card_type, card_serial, "
-                "email, mobile, status, decided_on, identifier, password_hash, "
-                "provisional_code_hash, nir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-        else:
-            conn.execute(
-                "UPDATE people SET first_name = ?, last_name = ?, birth_date = ?, card_type = ?, "
-                "card_serial = ?, email = ?, mobile = ?, status = ?, decided_on = ?, "
-                "identifier = ?, password_hash = ?, provisional_code_hash = ?, "
-                "code_requests_day = '', code_requests_count = 0, receipt_available = 0 "
-                "WHERE nir = ?",
-                values,
-            )
-        ids[record.nir] = int(
-            conn.execute("SELECT id FROM people WHERE nir = ?", (record.nir,)).fetchone()["id"]
-        )
-        conn.execute("DELETE FROM pending_otp WHERE person_id = ?", (ids[record.nir],))
-        conn.execute("DELETE FROM otp_limits WHERE person_id = ?", (ids[record.nir],))
+        code = record.provisional_code
+        code_hash = hasher.provisional_code(record.nir, code) if code else None
+        ids[record.nir] = tx.put_person(record, password_hashes.get(record.nir), code_hash)
+        tx.forget_codes(ids[record.nir])
     for record in records:
-        holder_id = ids[record.nir]
-        conn.execute("DELETE FROM attachments WHERE holder_id = ?", (holder_id,))
-        for position, profile_nir in enumerate(record.profiles):
-            profile_id = ids.get(profile_nir)
-            if profile_id is None:
-                profile_id = int(
-                    conn.execute("SELECT id FROM people WHERE nir = ?", (profile_nir,)).fetchone()[
-                        "id"
-                    ]
-                )
-            conn.execute(
-                "INSERT INTO attachments (holder_id, profile_id, position) VALUES (?, ?, ?)",
-                (holder_id, profile_id, position),
-            )
+        profile_ids = [ids.get(nir) or tx.person_id(nir) for nir in record.profiles]
+        tx.set_profiles(ids[record.nir], profile_ids)
         if record.locked_until is not None:
-            subject = hasher.subject(rules.IDENTIFY.scope, record.nir)
-            _clear_failures(conn, rules.IDENTIFY, subject)
-            conn.execute(
-                "INSERT INTO throttle (scope, subject_hash, failures, first_failure_at, "
-                "locked_until) VALUES (?, ?, ?, ?, ?)",
-                (
-                    rules.IDENTIFY.scope,
-                    subject,
-                    rules.IDENTIFY.max_failures,
-                    instant(min(now, record.locked_until)),
-                    instant(record.locked_until),
-                ),
+            tx.put_lock(
+                rules.IDENTIFY.scope,
+                hasher.subject(rules.IDENTIFY.scope, record.nir),
+                rules.IDENTIFY.max_failures,
+                min(now, record.locked_until),
+                record.locked_until,
             )

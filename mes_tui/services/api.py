@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from mes_tui.models import CardType, Channel, PersonView, Status
+if TYPE_CHECKING:  # annotations only: importing the interfaces does not read pydantic
+    from mes_tui.models import CardType, Channel, PersonView, Status
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,16 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from mes_tui.models import Channel
 from mes_tui.services.api import OutboxMessage
 from mes_tui.services.clock import Clock
-from mes_tui.services.errors import DiskFull
+from mes_tui.services.errors import DeliveryFailed, DiskFull
 from mes_tui.services.storage import DISK_FULL_ERRNOS, PRIVATE_FILE
+
+if TYPE_CHECKING:
+    from mes_tui.services.hashing import KeyedHasher
 
 log = logging.getLogger("mes_tui")
 
@@ -152,3 +155,23 @@ def _parse(line: str) -> tuple[str | None, OutboxMessage] | None:
         return None  # a line we did not write (edited by hand): skip it
     ref = data.get("ref")
     return (str(ref) if ref is not None else None), message
+
+
+def send(
+    delivery: SimulatedDelivery,
+    hasher: KeyedHasher,
+    channel: Channel,
+    to: str,
+    purpose: str,
+    subject: str,
+    body: str,
+    code: str | None,
+    nir: str,
+) -> OutboxMessage:
+    """Post one message through the simulated delivery, with the keyed reference of the person
+    it is about (never the NIR); ``DeliveryFailed`` when it is refused."""
+    try:
+        return delivery.send(channel, to, purpose, subject, body, code, ref=hasher.person_ref(nir))
+    except DeliveryError:
+        log.warning("échec de l'envoi simulé (%s, %s)", channel.value, purpose)
+        raise DeliveryFailed() from None

@@ -12,9 +12,11 @@
 - SQLite's and the system's errors that say the file cannot be used (damaged, read-only, disk
   full) become refusals the screens and the command line know (``StorageFailed``), the cause
   logged.
-- The SQL itself is plain (no SQLite-only functions, ``UPSERT`` or ``RETURNING``) so that a
-  PostgreSQL port can reuse it, placeholders aside. Dates are ISO strings (``DATE`` there) and
-  instants ISO strings in UTC with a fixed format, so that they sort as text.
+- The SQL itself is plain (no SQLite-only functions or ``RETURNING``; ``INSERT ... ON
+  CONFLICT`` as PostgreSQL writes it) so that a PostgreSQL port can reuse it, placeholders
+  aside (the back office's statements are in ``sqlite_repository``). Dates are ISO strings
+  (``DATE`` there) and instants ISO strings in UTC with a fixed format, so that they sort as
+  text.
 """
 
 from __future__ import annotations
