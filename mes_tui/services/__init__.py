@@ -1,11 +1,14 @@
-"""The simulated back office: open it with ``open_service`` (one session of ``MesService``,
-whose ``feed`` is its ``MessageFeed``) and ``SimulatedAdmin.beside`` (``RegistryAdmin``).
-The front ends receive them from ``mes_tui.backoffice``, which builds them from the settings.
+"""The simulated back office: open it with ``open_service`` (one session of the registry's
+rules, whose ``feed`` is its ``MessageFeed``), wrap it in ``TicketedService`` (``MesService``:
+each call about a person needs the ticket of its identification), and ``SimulatedAdmin.beside``
+(``RegistryAdmin``). The front ends receive them from ``mes_tui.backoffice``, which builds them
+from the settings.
 
-    service = open_service()            # MES_TUI_DATA_DIR, or the platform's user data directory
-    person = service.identify("HuqZF3KXCz8k", "1 16 30 44 038 016 18", CardType.SANS_PHOTO,
-                              "01024576124")
-    admin = SimulatedAdmin.beside(service)   # or open_admin(): the same registry, outbox, key
+    simulation = open_service()         # MES_TUI_DATA_DIR, or the platform's user data directory
+    service = TicketedService(simulation)
+    ticket, person = service.identify("HuqZF3KXCz8k", "1 16 30 44 038 016 18",
+                                      CardType.SANS_PHOTO, "01024576124")
+    admin = SimulatedAdmin.beside(simulation)   # or open_admin(): the same registry, outbox, key
 
 A new data directory is created readable by its owner only and filled with the demo registry.
 Heavy or optional dependencies (argon2, keyring, phonenumbers, email-validator) are imported on
@@ -28,6 +31,7 @@ from mes_tui.services.origin import ssh_client_address
 from mes_tui.services.secrets import KeyProvider, SecretStore
 from mes_tui.services.simulated import SimulatedService
 from mes_tui.services.storage import Storage, private_dir
+from mes_tui.services.tickets import TicketedService
 
 if TYPE_CHECKING:
     from mes_tui.services.api import MessageFeed, MesService, RegistryAdmin
@@ -40,6 +44,7 @@ __all__ = [
     "DATA_DIR_ENV",
     "SimulatedAdmin",
     "SimulatedService",
+    "TicketedService",
     "default_data_dir",
     "open_admin",
     "open_service",
@@ -140,7 +145,9 @@ def open_admin(
 if TYPE_CHECKING:
 
     def _implements(
-        service: SimulatedService, admin: SimulatedAdmin
+        service: TicketedService, admin: SimulatedAdmin
     ) -> tuple[MesService, RegistryAdmin, MessageFeed]:
-        """Never called: mypy checks here that the simulation implements the interfaces."""
+        """Never called: mypy checks here that the simulation implements the interfaces (the
+        registry's rules alone, ``SimulatedService``, take a NIR where ``MesService`` takes a
+        ticket: it is no ``MesService``)."""
         return service, admin, service.feed
