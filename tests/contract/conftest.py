@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from mes_tui.services.api import MessageFeed, MesService, RegistryAdmin, Ticket
+from tests.simulation import sign_in
 
 # The demo registry of DESIGN.md, as every implementation starts (and ``reset_registry`` makes).
 MARTINE = "116304403801618"
@@ -49,20 +50,6 @@ class Backend:
     def ticket(self, nir: str = MARTINE, service: MesService | None = None) -> Ticket:
         """A ticket for the demo person ``nir`` on ``service`` (default: ``self.service``)."""
         return sign_in(service if service is not None else self.service, self.admin, nir)
-
-
-def sign_in(service: MesService, admin: RegistryAdmin, nir: str) -> Ticket:
-    """A ticket for the demo person ``nir`` on ``service``, as the person gets one: identified
-    with their current provisional code (as a trainer reads it), or with a new one sent to
-    them when it was used."""
-    (entry,) = [entry for entry in admin.list_registry() if entry.nir == nir]
-    if entry.provisional_code is None:
-        service.request_provisional_code(
-            nir[:13], entry.birth_date, entry.card_type, entry.card_serial
-        )
-        (entry,) = [entry for entry in admin.list_registry() if entry.nir == nir]
-    assert entry.provisional_code is not None
-    return service.identify(entry.provisional_code, nir, entry.card_type, entry.card_serial).ticket
 
 
 # -- the simulation ------------------------------------------------------------------------------
