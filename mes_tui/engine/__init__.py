@@ -193,9 +193,13 @@ class Journey:
 
     def wipe(self) -> None:
         """Forget the person (their ticket revoked): the next one starts from nothing."""
-        ticket = self.session.ticket
+        self._sign_out()
         self.session.wipe()
         self.code_request = None
+
+    def _sign_out(self) -> None:
+        """Revoke the person's ticket, if any."""
+        ticket, self.session.ticket = self.session.ticket, None
         if ticket is not None:
             with contextlib.suppress(Exception):  # a revocation lost lapses all the same
                 self.service.sign_out(ticket)
@@ -226,12 +230,14 @@ class Journey:
         if isinstance(identified, Refused):
             return identified
         person = identified.person
+        self._sign_out()  # whoever was identified before
+        self.session.ticket = identified.ticket
         if person.status is Status.ACTIVE:
             # Nothing to do here for them: nothing of them is kept either.
             self.session.person = None
-            self.service.sign_out(identified.ticket)
+            self._sign_out()
             return Refused(tident.ALREADY_ACTIVE, offers=(Offer.WELCOME,))
-        self.session.person, self.session.ticket = person, identified.ticket
+        self.session.person = person
         self.session.branch = Branch.ACTIVATION
         return Go(Step.DECISION, Branch.ACTIVATION, fresh=True)
 
@@ -372,6 +378,7 @@ class Journey:
         if isinstance(identified, Refused):
             return identified
         person = identified.person
+        self._sign_out()  # whoever was identified before
         self.session.person, self.session.ticket = person, identified.ticket
         self.session.identifier = person.identifier
         self.session.branch = Branch.ACTIVATION
@@ -394,8 +401,8 @@ class Journey:
                 certified_legal_representative=certified,
             ),
         )
-        if isinstance(decision, Refused) and decision.go is not None:
-            return decision  # the ticket refused: nothing more here
+        if isinstance(decision, Refused) and self.session.person is None:
+            return decision  # the ticket was refused: the journey is wiped, nothing more here
         self.refresh()
         if isinstance(decision, Refused):
             return Refused(decision.message, field=decision.field)  # stays on the profile
@@ -439,6 +446,7 @@ class Journey:
             return self.to_welcome()
         if before is Step.IDENTIFY:
             self.session.person = None
+            self._sign_out()
         self.session.branch = branch
         return Go(before, branch)
 
