@@ -11,6 +11,10 @@ keeps what the journey needs in the ``Session`` and answers:
   form), unless ``go`` takes them elsewhere;
 - ``Done(value)``: carried out, the person stays on the step (a code sent, a receipt saved).
 
+The ticket that identification or sign-in hands over is kept in ``session.ticket`` and passed
+on every call about the person; it is revoked (``sign_out``) whenever the person is forgotten
+(``wipe``, the welcome page) or someone is identified anew.
+
 Given a ``MessageFeed`` (a simulated back office, and a front end that may show its messages),
 the journey keeps each message sent for its session in ``session.messages``, newest last. The
 receipt is written by ``mes_tui.receipt_writer``, in the folder the person chose or the default
