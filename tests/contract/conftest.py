@@ -5,7 +5,9 @@ its adapter tests against every adapter.
 One implementation exists today, the simulation (``simulated``). Another joins by adding a
 function to ``IMPLEMENTATIONS`` that builds a ``Backend`` on the demo registry (DESIGN.md): its
 person-facing service, its administration, its message feed if it has one, a way to open more
-sessions on the same registry, in this process and in others.
+sessions on the same registry, in this process and in others. A test gets the ticket a call
+about a person needs as that person would (``Backend.ticket``: identified with the provisional
+code the administration lists, or a new one sent to them), through the interfaces only.
 """
 
 from __future__ import annotations
