@@ -1,7 +1,7 @@
 """The back office, built once from the settings, for the front ends and the command line.
 
     back_office = open_back_office(settings, data_dir=data_dir)
-    back_office.service    # MesService: what the journeys call, for this session
+    back_office.service    # MesService: what the journeys call, for this session (tickets)
     back_office.admin      # RegistryAdmin: registry list/import/reset, outbox (None: none here)
     back_office.messages   # MessageFeed: the simulated messages of this session (None: none)
 
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from mes_tui.config import Settings
-    from mes_tui.services import SimulatedAdmin, SimulatedService
+    from mes_tui.services import SimulatedAdmin, TicketedService
     from mes_tui.services.api import (
         MessageFeed,
         MessageListener,
@@ -75,13 +75,14 @@ def simulated_back_office(
     key_file: Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> BackOffice:
-    """The simulated back office on ``data_dir``, one session, opened on first use."""
+    """The simulated back office on ``data_dir``, one session, opened on first use: its rules
+    behind the session's tickets (``TicketedService``)."""
 
-    def open_simulation() -> tuple[SimulatedService, SimulatedAdmin]:
-        from mes_tui.services import SimulatedAdmin, open_service
+    def open_simulation() -> tuple[TicketedService, SimulatedAdmin]:
+        from mes_tui.services import SimulatedAdmin, TicketedService, open_service
 
         service = open_service(data_dir, key_file=key_file, environ=environ)
-        return service, SimulatedAdmin.beside(service)
+        return TicketedService(service), SimulatedAdmin.beside(service)
 
     opening = _Opening(open_simulation)
     return BackOffice(
@@ -146,13 +147,13 @@ class _Opening:
     """Opens the simulation once, whichever thread asks first; a failure is raised to that
     caller and the next one tries again."""
 
-    def __init__(self, open_simulation: Callable[[], tuple[SimulatedService, SimulatedAdmin]]):
+    def __init__(self, open_simulation: Callable[[], tuple[TicketedService, SimulatedAdmin]]):
         self._open = open_simulation
         self._lock = threading.Lock()
-        self._opened: tuple[SimulatedService, SimulatedAdmin] | None = None
+        self._opened: tuple[TicketedService, SimulatedAdmin] | None = None
         self.relay = _Relay()
 
-    def __call__(self) -> tuple[SimulatedService, SimulatedAdmin]:
+    def __call__(self) -> tuple[TicketedService, SimulatedAdmin]:
         opened = self._opened
         if opened is not None:
             return opened
@@ -164,7 +165,7 @@ class _Opening:
             return self._opened
 
     @property
-    def service(self) -> SimulatedService:
+    def service(self) -> TicketedService:
         return self()[0]
 
     @property

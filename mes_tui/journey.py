@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mes_tui.models import CardType, PersonView
-    from mes_tui.services.api import OutboxMessage
+    from mes_tui.services.api import OutboxMessage, Ticket
 
 
 class Step(StrEnum):
@@ -98,6 +98,9 @@ class Session:
 
     branch: Branch = Branch.ACTIVATION
     person: PersonView | None = None
+    ticket: Ticket | None = field(default=None, repr=False)
+    """What the back office handed on identification or sign-in, for every call about the
+    person; never shown, nor in this object's ``repr``."""
     card_type: CardType | None = None
     accepted_terms: bool = False
     identifier: str | None = None

@@ -2,7 +2,7 @@
 place for both front ends, through ``Journey.save_receipt``.
 
     writer = ReceiptWriter.for_data_dir(data_dir, allowed=settings.receipt_folders())
-    path = writer.save(service, nir, Path("/home/martine/Documents"))
+    path = writer.save(with_ticket(service, ticket), nir, Path("/home/martine/Documents"))
 
 The folder is checked first (absolute, no control characters, among the allowed folders when
 the administrator restricted them), then made (owner only) if missing: a folder that cannot be
@@ -25,15 +25,23 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mes_tui.texts import receipt as tr
 from mes_tui.texts import safe
 
 if TYPE_CHECKING:
-    from mes_tui.services.api import MesService
+    from mes_tui.services.api import MesService, Receipt, Ticket
 
-__all__ = ["RECEIPTS_DIR", "ReceiptWriter", "default_receipts_dir", "write_file", "write_new_file"]
+__all__ = [
+    "RECEIPTS_DIR",
+    "ReceiptDesk",
+    "ReceiptWriter",
+    "default_receipts_dir",
+    "with_ticket",
+    "write_file",
+    "write_new_file",
+]
 
 RECEIPTS_DIR = "justificatifs"
 """The default folder's name, inside the data folder."""
@@ -48,6 +56,37 @@ _MAX_NAME = 200
 _NO_HARD_LINKS = frozenset(
     {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK, errno.EXDEV}
 )
+
+
+class ReceiptDesk(Protocol):
+    """The receipt calls of the back office for one person already allowed: ``MesService``'s
+    with a ticket (``with_ticket``), or the simulated registry's own."""
+
+    def receipt(self, nir: str) -> Receipt: ...
+
+    def receipt_saved(self, nir: str) -> None: ...
+
+    def release_receipt(self, nir: str) -> None: ...
+
+
+class _WithTicket:
+    def __init__(self, service: MesService, ticket: Ticket | None) -> None:
+        self._service = service
+        self._ticket = ticket
+
+    def receipt(self, nir: str) -> Receipt:
+        return self._service.receipt(self._ticket, nir)
+
+    def receipt_saved(self, nir: str) -> None:
+        self._service.receipt_saved(self._ticket, nir)
+
+    def release_receipt(self, nir: str) -> None:
+        self._service.release_receipt(self._ticket, nir)
+
+
+def with_ticket(service: MesService, ticket: Ticket | None) -> ReceiptDesk:
+    """``service``'s receipt calls, each made with ``ticket``."""
+    return _WithTicket(service, ticket)
 
 
 def default_receipts_dir(data_dir: Path | None = None) -> Path:
@@ -114,7 +153,7 @@ class ReceiptWriter:
             ) from None
         return target
 
-    def save(self, service: MesService, nir: str, folder: Path | None = None) -> Path:
+    def save(self, service: ReceiptDesk, nir: str, folder: Path | None = None) -> Path:
         """Save the receipt of ``nir``'s current opposition into ``folder`` (default: the
         default folder) and return the new file's path.
 

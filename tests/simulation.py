@@ -1,14 +1,15 @@
 """What tests of the simulated back office do as a front end or a trainer would: save a receipt
 (``mes_tui.receipt_writer``), read the code a person just received (the outbox), reach the
-trainer's operations (``SimulatedAdmin``)."""
+trainer's operations (``SimulatedAdmin``), sign a demo person in (a ticket)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from mes_tui.receipt_writer import ReceiptWriter
-from mes_tui.services import SimulatedAdmin, SimulatedService
-from mes_tui.services.api import OutboxMessage
+from mes_tui.services import SimulatedAdmin, SimulatedService, TicketedService
+from mes_tui.services import demo as demo_registry
+from mes_tui.services.api import MesService, OutboxMessage, RegistryAdmin, Ticket
 
 
 def save_receipt(
@@ -39,3 +40,22 @@ def last_code(service: SimulatedService) -> str:
     code = last_message(service).code
     assert code is not None
     return code
+
+
+def sign_in(service: MesService, admin: RegistryAdmin, nir: str) -> Ticket:
+    """A ticket for the demo person ``nir`` on ``service``, as the person gets one: identified
+    with their current provisional code (as a trainer reads it), or with a new one sent to
+    them when it was used."""
+    (entry,) = [entry for entry in admin.list_registry() if entry.nir == nir]
+    if entry.provisional_code is None:
+        service.request_provisional_code(
+            nir[:13], entry.birth_date, entry.card_type, entry.card_serial
+        )
+        (entry,) = [entry for entry in admin.list_registry() if entry.nir == nir]
+    assert entry.provisional_code is not None
+    return service.identify(entry.provisional_code, nir, entry.card_type, entry.card_serial).ticket
+
+
+def ticket_for(service: TicketedService, nir: str = demo_registry.MARTINE) -> Ticket:
+    """A ticket of ``service``'s session for the demo person ``nir``, as ``sign_in`` gets one."""
+    return sign_in(service, admin(service.inner), nir)

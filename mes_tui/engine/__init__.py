@@ -11,6 +11,10 @@ keeps what the journey needs in the ``Session`` and answers:
   form), unless ``go`` takes them elsewhere;
 - ``Done(value)``: carried out, the person stays on the step (a code sent, a receipt saved).
 
+The ticket that identification or sign-in hands over is kept in ``session.ticket`` and passed
+on every call about the person; it is revoked (``sign_out``) whenever the person is forgotten
+(``wipe``, the welcome page) or someone is identified anew.
+
 Given a ``MessageFeed`` (a simulated back office, and a front end that may show its messages),
 the journey keeps each message sent for its session in ``session.messages``, newest last. The
 receipt is written by ``mes_tui.receipt_writer``, in the folder the person chose or the default
@@ -48,6 +52,8 @@ ResendTooSoon
 NoPendingCode                 back to the contact        no code under way
                               summary
 ReceiptUnavailable            stays, receipt gone        it can be saved only once
+TicketRefused (any step       the welcome page, the      the session is no longer valid:
+after identification)         journey wiped              identify again
 any other refusal             stays, what was typed      the message, at the top
 (busy registry, lost key,     kept
 delivery failed…)
@@ -56,6 +62,7 @@ delivery failed…)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -112,7 +119,7 @@ def refusal(error: ServiceError, step: Step) -> Refused:
         return Refused(error.message, offers=offers)
     if isinstance(error, e.AlreadyActive) and step is Step.IDENTIFY:
         return Refused(tident.ALREADY_ACTIVE, offers=(Offer.WELCOME,))
-    if isinstance(error, e.AlreadyActive | e.UnknownPerson):
+    if isinstance(error, e.AlreadyActive | e.UnknownPerson | e.TicketRefused):
         return Refused(error.message, go=Go(Step.WELCOME, Branch.ACTIVATION, fresh=True))
     if isinstance(error, e.DecisionConflict):
         return Refused(error.message, go=Go(Step.DECISION, Branch.ACTIVATION, fresh=True))
@@ -179,17 +186,27 @@ class Journey:
         return person
 
     def _call(self, step: Step, call: Callable[[], T]) -> T | Refused:
-        from mes_tui.services.errors import ServiceError
+        from mes_tui.services.errors import ServiceError, TicketRefused
 
         try:
             return call()
         except ServiceError as error:
+            if isinstance(error, TicketRefused):
+                self.wipe()  # nothing more can be done for this person without a new ticket
             return refusal(error, step)
 
     def wipe(self) -> None:
-        """Forget the person: the next one starts from nothing."""
+        """Forget the person (their ticket revoked): the next one starts from nothing."""
+        self._sign_out()
         self.session.wipe()
         self.code_request = None
+
+    def _sign_out(self) -> None:
+        """Revoke the person's ticket, if any."""
+        ticket, self.session.ticket = self.session.ticket, None
+        if ticket is not None:
+            with contextlib.suppress(Exception):  # a revocation lost lapses all the same
+                self.service.sign_out(ticket)
 
     def start(self, branch: Branch) -> Go:
         """From the welcome page: activation and opposition start with the identification."""
@@ -199,8 +216,8 @@ class Journey:
 
     def refresh(self) -> PersonView | Refused:
         """The person as the registry has them now."""
-        nir = self.person.nir
-        person = self._call(Step.DECISION, lambda: self.service.get_person(nir))
+        nir, ticket = self.person.nir, self.session.ticket
+        person = self._call(Step.DECISION, lambda: self.service.get_person(ticket, nir))
         if not isinstance(person, Refused):
             self.session.person = person
         return person
@@ -211,14 +228,18 @@ class Journey:
         from mes_tui.texts import identification as tident
 
         self.session.card_type = card_type
-        person = self._call(
+        identified = self._call(
             Step.IDENTIFY, lambda: self.service.identify(code, nir, card_type, serial)
         )
-        if isinstance(person, Refused):
-            return person
+        if isinstance(identified, Refused):
+            return identified
+        person = identified.person
+        self._sign_out()  # whoever was identified before
+        self.session.ticket = identified.ticket
         if person.status is Status.ACTIVE:
             # Nothing to do here for them: nothing of them is kept either.
             self.session.person = None
+            self._sign_out()
             return Refused(tident.ALREADY_ACTIVE, offers=(Offer.WELCOME,))
         self.session.person = person
         self.session.branch = Branch.ACTIVATION
@@ -278,8 +299,10 @@ class Journey:
     # -- opposition ----------------------------------------------------------------------------
     def oppose(self) -> Go | Refused:
         person = self.person
-        nir, seen = person.nir, person.status
-        recorded = self._call(Step.OPPOSE_CONFIRM, lambda: self.service.oppose(nir, expected=seen))
+        nir, seen, ticket = person.nir, person.status, self.session.ticket
+        recorded = self._call(
+            Step.OPPOSE_CONFIRM, lambda: self.service.oppose(ticket, nir, expected=seen)
+        )
         if isinstance(recorded, Refused):
             if recorded.go is not None and recorded.go.step is Step.DECISION:
                 self.refresh()  # someone decided meanwhile: show what the registry holds
@@ -290,30 +313,33 @@ class Journey:
 
     def save_receipt(self, nir: str, folder: Path | None) -> Done[Path] | Refused:
         """Write the receipt of ``nir``'s opposition into ``folder`` (None: the default one)."""
-        path = self._call(Step.OPPOSED, lambda: self.receipts.save(self.service, nir, folder))
+        from mes_tui.receipt_writer import with_ticket
+
+        desk = with_ticket(self.service, self.session.ticket)
+        path = self._call(Step.OPPOSED, lambda: self.receipts.save(desk, nir, folder))
         if isinstance(path, Refused):
             return path
         return Done(path)
 
     # -- Je vérifie mes coordonnées de contact -------------------------------------------------
     def start_contact_change(self, channel: Channel, value: str) -> Done[Challenge] | Refused:
-        nir = self.person.nir
+        nir, ticket = self.person.nir, self.session.ticket
         challenge = self._call(
-            Step.CONTACTS, lambda: self.service.start_contact_change(nir, channel, value)
+            Step.CONTACTS, lambda: self.service.start_contact_change(ticket, nir, channel, value)
         )
         return challenge if isinstance(challenge, Refused) else Done(challenge)
 
     def resend_contact_code(self, channel: Channel) -> Done[Challenge] | Refused:
-        nir = self.person.nir
+        nir, ticket = self.person.nir, self.session.ticket
         challenge = self._call(
-            Step.CONTACTS, lambda: self.service.resend_contact_code(nir, channel)
+            Step.CONTACTS, lambda: self.service.resend_contact_code(ticket, nir, channel)
         )
         return challenge if isinstance(challenge, Refused) else Done(challenge)
 
     def verify_contact_code(self, channel: Channel, code: str) -> Done[PersonView] | Refused:
-        nir = self.person.nir
+        nir, ticket = self.person.nir, self.session.ticket
         person = self._call(
-            Step.CONTACTS, lambda: self.service.verify_contact_code(nir, channel, code)
+            Step.CONTACTS, lambda: self.service.verify_contact_code(ticket, nir, channel, code)
         )
         if isinstance(person, Refused):
             return person
@@ -325,17 +351,19 @@ class Journey:
 
     # -- Je choisis mon identifiant et mon mot de passe ----------------------------------------
     def check_identifier(self, identifier: str) -> Done[IdentifierCheck] | Refused:
-        nir = self.person.nir
-        check = self._call(Step.CREDENTIALS, lambda: self.service.check_identifier(nir, identifier))
+        nir, ticket = self.person.nir, self.session.ticket
+        check = self._call(
+            Step.CREDENTIALS, lambda: self.service.check_identifier(ticket, nir, identifier)
+        )
         return check if isinstance(check, Refused) else Done(check)
 
     def activate(self, identifier: str, password: str) -> Go | Refused:
         nir, accepted = self.person.nir, self.session.accepted_terms
-        seen = self.person.status
+        seen, ticket = self.person.status, self.session.ticket
         person = self._call(
             Step.CREDENTIALS,
             lambda: self.service.activate(
-                nir, identifier, password, accepted_terms=accepted, expected=seen
+                ticket, nir, identifier, password, accepted_terms=accepted, expected=seen
             ),
         )
         if isinstance(person, Refused):
@@ -350,10 +378,12 @@ class Journey:
 
     # -- sign-in and the attached profiles -----------------------------------------------------
     def login(self, identifier: str, password: str) -> Go | Refused:
-        person = self._call(Step.LOGIN, lambda: self.service.login(identifier, password))
-        if isinstance(person, Refused):
-            return person
-        self.session.person = person
+        identified = self._call(Step.LOGIN, lambda: self.service.login(identifier, password))
+        if isinstance(identified, Refused):
+            return identified
+        person = identified.person
+        self._sign_out()  # whoever was identified before
+        self.session.person, self.session.ticket = person, identified.ticket
         self.session.identifier = person.identifier
         self.session.branch = Branch.ACTIVATION
         return Go(Step.HOME, Branch.ACTIVATION, fresh=True)
@@ -363,10 +393,11 @@ class Journey:
     ) -> Done[Decision] | Refused:
         """A decision for an attached profile; the holder is read again in every case, so
         that what is shown is what the registry holds (a conflict included)."""
-        holder = self.person.nir
+        holder, ticket = self.person.nir, self.session.ticket
         decision = self._call(
             Step.HOME,
             lambda: self.service.decide_profile(
+                ticket,
                 holder,
                 profile_nir,
                 status,
@@ -374,6 +405,8 @@ class Journey:
                 certified_legal_representative=certified,
             ),
         )
+        if isinstance(decision, Refused) and self.session.person is None:
+            return decision  # the ticket was refused: the journey is wiped, nothing more here
         self.refresh()
         if isinstance(decision, Refused):
             return Refused(decision.message, field=decision.field)  # stays on the profile
@@ -417,6 +450,7 @@ class Journey:
             return self.to_welcome()
         if before is Step.IDENTIFY:
             self.session.person = None
+            self._sign_out()
         self.session.branch = branch
         return Go(before, branch)
 

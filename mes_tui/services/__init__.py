@@ -1,11 +1,14 @@
-"""The simulated back office: open it with ``open_service`` (one session of ``MesService``,
-whose ``feed`` is its ``MessageFeed``) and ``SimulatedAdmin.beside`` (``RegistryAdmin``).
-The front ends receive them from ``mes_tui.backoffice``, which builds them from the settings.
+"""The simulated back office: open it with ``open_service`` (one session of the registry's
+rules, whose ``feed`` is its ``MessageFeed``), wrap it in ``TicketedService`` (``MesService``:
+each call about a person needs the ticket of its identification), and ``SimulatedAdmin.beside``
+(``RegistryAdmin``). The front ends receive them from ``mes_tui.backoffice``, which builds them
+from the settings.
 
-    service = open_service()            # MES_TUI_DATA_DIR, or the platform's user data directory
-    person = service.identify("HuqZF3KXCz8k", "1 16 30 44 038 016 18", CardType.SANS_PHOTO,
-                              "01024576124")
-    admin = SimulatedAdmin.beside(service)   # or open_admin(): the same registry, outbox, key
+    simulation = open_service()         # MES_TUI_DATA_DIR, or the platform's user data directory
+    service = TicketedService(simulation)
+    ticket, person = service.identify("HuqZF3KXCz8k", "1 16 30 44 038 016 18",
+                                      CardType.SANS_PHOTO, "01024576124")
+    admin = SimulatedAdmin.beside(simulation)   # or open_admin(): the same registry, outbox, key
 
 A new data directory is created readable by its owner only and filled with the demo registry.
 Heavy or optional dependencies (argon2, keyring, phonenumbers, email-validator) are imported on
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
         REGISTRY_FILE,
         SimulatedAdmin,
         SimulatedService,
+        TicketedService,
         default_data_dir,
         open_admin,
         open_service,
@@ -36,6 +40,7 @@ __all__ = [
     "REGISTRY_FILE",
     "SimulatedAdmin",
     "SimulatedService",
+    "TicketedService",
     "default_data_dir",
     "open_admin",
     "open_service",

@@ -9,22 +9,44 @@
   SMS a real one would hand to the network). Only a simulation has one; the front ends show them
   where the settings allow.
 
-One implementation exists, the local simulation (``mes_tui.services.simulated``, ``.admin``,
-``.feed``); ``mes_tui.backoffice`` builds it from the settings, and ``tests/contract`` holds the
-promises any implementation must keep. Every method is synchronous and may block on storage or
-delivery: the interface calls them from worker threads. Refusals are raised as ``ServiceError``
-subclasses (``mes_tui.services.errors``) whose ``message`` is the French sentence to show.
+Identification and sign-in return a ``Ticket``; every call about a person then takes it, and
+the back office acts for that person and their attached profiles only, while it is valid.
+
+One implementation exists, the local simulation (``mes_tui.services.tickets`` over
+``.simulated``, with ``.admin`` and ``.feed``); ``mes_tui.backoffice`` builds it from the
+settings, and ``tests/contract`` holds the promises any implementation must keep. Every method
+is synchronous and may block on storage or delivery: the interface calls them from worker
+threads. Refusals are raised as ``ServiceError`` subclasses (``mes_tui.services.errors``) whose
+``message`` is the French sentence to show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # annotations only: importing the interfaces does not read pydantic
     from mes_tui.models import CardType, Channel, PersonView, Status
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What identification and sign-in hand the front end, and what every call about that
+    person then carries: an opaque random value, meaningful to the back office only. It is
+    never shown: its ``repr`` (and so ``str``, and any log line) leaves the value out."""
+
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Identified:
+    """Someone identified (provisional code) or signed in: who, and the ticket to act for them
+    and their attached profiles (``PersonView.profiles``) until it expires or is revoked."""
+
+    ticket: Ticket
+    person: PersonView
 
 
 @dataclass(frozen=True)
@@ -147,8 +169,9 @@ class MesService(Protocol):
         ...
 
     # -- identification ---------------------------------------------------------------
-    def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> PersonView:
-        """Check a provisional code with the NIR and the carte Vitale; consume the code on success.
+    def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> Identified:
+        """Check a provisional code with the NIR and the carte Vitale; consume the code on success
+        and return the person with a new ticket.
 
         Raises ``InvalidInput`` for a malformed value (field named), ``Locked`` after repeated
         failures for that NIR or from this session or SSH client, ``Slowed`` while an earlier
@@ -177,21 +200,26 @@ class MesService(Protocol):
         ...
 
     # -- people and decisions ---------------------------------------------------------
-    def get_person(self, nir: str) -> PersonView:
+    # Every call below takes the ticket of ``identify`` or ``login`` first, and acts on the
+    # ticket's person or one of the profiles attached to them when it was issued only; else
+    # ``TicketRefused`` (one message whether the ticket is missing, expired, revoked, forged or
+    # for another NIR), nothing done. Each call accepted renews the ticket (``rules.TICKET_*``).
+    def get_person(self, ticket: Ticket | None, nir: str) -> PersonView:
         """The person and their attached profiles, fresh from the registry."""
         ...
 
-    def oppose(self, nir: str, *, expected: Status) -> Decision:
+    def oppose(self, ticket: Ticket | None, nir: str, *, expected: Status) -> Decision:
         """Record the person's opposition, dated today. ``expected`` is the status the person saw;
         if it changed meanwhile, ``DecisionConflict`` and nothing is written."""
         ...
 
-    def close_space(self, nir: str) -> Decision:
+    def close_space(self, ticket: Ticket | None, nir: str) -> Decision:
         """Close an activated space (recorded as an opposition)."""
         ...
 
     def decide_profile(
         self,
+        ticket: Ticket | None,
         holder_nir: str,
         profile_nir: str,
         status: Status,
@@ -204,7 +232,7 @@ class MesService(Protocol):
         ...
 
     # -- the opposition receipt: once per decision -----------------------------------------
-    def receipt(self, nir: str) -> Receipt:
+    def receipt(self, ticket: Ticket | None, nir: str) -> Receipt:
         """The receipt (PDF) of the person's current opposition, claimed for this session for
         ``rules.RECEIPT_CLAIM`` (30 s): meanwhile another session asking gets ``ReceiptBusy``
         (how long to wait), and this session may ask again (the claim renewed). The front end
@@ -214,37 +242,41 @@ class MesService(Protocol):
         was already saved."""
         ...
 
-    def receipt_saved(self, nir: str) -> None:
+    def receipt_saved(self, ticket: Ticket | None, nir: str) -> None:
         """The receipt this session claimed is written: it can be saved no more for this
         decision. ``ReceiptUnavailable`` when the claim was lost meanwhile (it lapsed, and
         another session took the receipt over): the file written must then be removed."""
         ...
 
-    def release_receipt(self, nir: str) -> None:
+    def release_receipt(self, ticket: Ticket | None, nir: str) -> None:
         """The receipt this session claimed could not be written: another session (or this one)
         may ask for it at once. Nothing happens when this session holds no claim."""
         ...
 
     # -- contact details ----------------------------------------------------------------
-    def start_contact_change(self, nir: str, channel: Channel, new_value: str) -> Challenge:
+    def start_contact_change(
+        self, ticket: Ticket | None, nir: str, channel: Channel, new_value: str
+    ) -> Challenge:
         """Send a one-time code to a new e-mail (``Channel.EMAIL``) or mobile (``Channel.SMS``).
         ``ResendTooSoon`` within the wait after the previous code; ``ContactChangeLocked``
         beyond the bounds on codes and wrong codes (``rules.OTP_*``)."""
         ...
 
-    def resend_contact_code(self, nir: str, channel: Channel) -> Challenge:
+    def resend_contact_code(self, ticket: Ticket | None, nir: str, channel: Channel) -> Challenge:
         """Send a fresh code for the pending change; ``ResendTooSoon`` within the wait,
         ``ContactChangeLocked`` beyond the bounds, as ``start_contact_change``."""
         ...
 
-    def verify_contact_code(self, nir: str, channel: Channel, code: str) -> PersonView:
+    def verify_contact_code(
+        self, ticket: Ticket | None, nir: str, channel: Channel, code: str
+    ) -> PersonView:
         """Check the one-time code and, if right, record the new contact detail.
         Raises ``OtpInvalid`` (attempts left), ``OtpExpired``, ``NoPendingCode``, and
         ``ContactChangeLocked`` when the change is locked (a wrong code may start the lock)."""
         ...
 
     # -- credentials --------------------------------------------------------------------
-    def check_identifier(self, nir: str, identifier: str) -> IdentifierCheck:
+    def check_identifier(self, ticket: Ticket | None, nir: str, identifier: str) -> IdentifierCheck:
         """Validate an identifier and say whether it is free (with suggestions if not).
         ``IdentifierChecksPaused`` once the person, the session or the SSH client has had
         enough answers for a while (the activation still tells, a few times more)."""
@@ -252,6 +284,7 @@ class MesService(Protocol):
 
     def activate(
         self,
+        ticket: Ticket | None,
         nir: str,
         identifier: str,
         password: str,
@@ -266,11 +299,17 @@ class MesService(Protocol):
         ``PasswordRejected``, ``Locked`` (too many identifiers checked or found taken)."""
         ...
 
-    def login(self, identifier: str, password: str) -> PersonView:
-        """Sign in; ``LoginFailed`` (generic; ``wait_seconds`` when it makes the next attempt
-        wait), ``Slowed`` while an earlier failure for this identifier, session or SSH client
-        makes this one wait, and ``Locked`` after repeated failures from one session or client
-        (an identifier is never locked: nobody can lock its owner out)."""
+    def login(self, identifier: str, password: str) -> Identified:
+        """Sign in: the person with a new ticket. ``LoginFailed`` (generic; ``wait_seconds``
+        when it makes the next attempt wait), ``Slowed`` while an earlier failure for this
+        identifier, session or SSH client makes this one wait, and ``Locked`` after repeated
+        failures from one session or client (an identifier is never locked: nobody can lock its
+        owner out)."""
+        ...
+
+    def sign_out(self, ticket: Ticket | None) -> None:
+        """Revoke ``ticket``: nothing more is done with it. Nothing happens for a ticket
+        unknown, expired or already revoked (or None)."""
         ...
 
 

@@ -214,6 +214,14 @@ class UnknownPerson(ServiceError):
         super().__init__(t.UNKNOWN_PERSON)
 
 
+class TicketRefused(ServiceError):
+    """A person-scoped call without a valid ticket: missing, expired, revoked, forged, or for a
+    NIR outside the ticket's person and profiles. Deliberately never says which."""
+
+    def __init__(self) -> None:
+        super().__init__(t.TICKET_REFUSED)
+
+
 class ReceiptUnavailable(ServiceError):
     """The opposition receipt was already saved for this decision, or there is no opposition."""
 

@@ -19,6 +19,7 @@ from mes_tui.services.origin import ssh_client_address
 from mes_tui.services.secrets import KeyProvider, SecretStore
 from mes_tui.services.simulated import SimulatedService as SimulatedService
 from mes_tui.services.storage import Storage, private_dir
+from mes_tui.services.tickets import TicketedService as TicketedService
 
 if TYPE_CHECKING:
     from mes_tui.services.api import MessageFeed, MesService, RegistryAdmin
@@ -122,7 +123,9 @@ def open_admin(
 if TYPE_CHECKING:
 
     def _implements(
-        service: SimulatedService, admin: SimulatedAdmin
+        service: TicketedService, admin: SimulatedAdmin
     ) -> tuple[MesService, RegistryAdmin, MessageFeed]:
-        """Never called: mypy checks here that the simulation implements the interfaces."""
+        """Never called: mypy checks here that the simulation implements the interfaces (the
+        registry's rules alone, ``SimulatedService``, take a NIR where ``MesService`` takes a
+        ticket: it is no ``MesService``)."""
         return service, admin, service.feed

@@ -179,6 +179,18 @@ OTP_CHANGE_LOCK = timedelta(minutes=15)
 OTP_CODES_PER_DAY = 5
 OTP_FAILURES_PER_DAY = 10
 
+# Tickets (mes_tui.services.tickets): what identification and sign-in hand the front end, and
+# every call about the person then carries. One lapses after TICKET_IDLE without a call (each
+# call accepted renews it: the person is still at the keyboard), and TICKET_MAX after it was
+# issued whatever happens: a session left open at a desk or over SSH acts for nobody for long.
+# TICKET_IDLE is well beyond the front ends' idle wipe (5 minutes by default), and TICKET_MAX
+# beyond any journey: neither cuts a person short who is still there.
+TICKET_IDLE = timedelta(minutes=20)
+TICKET_MAX = timedelta(hours=2)
+# At most this many live tickets per session (one person after another at a desk): issuing one
+# more revokes the oldest, so that a session never holds more than this in memory.
+TICKETS_PER_SESSION = 8
+
 # The demo registry's locked person stays locked this long after each reset.
 DEMO_LOCK = timedelta(hours=24)
 

@@ -136,6 +136,10 @@ CERTIFICATION_REQUIRED = (
 )
 NOT_ATTACHED = "Ce profil n'est pas rattaché à votre compte."
 UNKNOWN_PERSON = "Cette personne n'est pas dans le registre."
+# The same whatever was wrong with the ticket (missing, expired, forged, another person's).
+TICKET_REFUSED = (
+    "Votre session a expiré ou n'est plus valable. Pour continuer, identifiez-vous à nouveau."
+)
 STORAGE_BUSY = (
     "Le service est momentanément très sollicité. Votre demande n'a pas été enregistrée : "
     "réessayez dans quelques instants."

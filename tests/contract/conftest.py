@@ -5,7 +5,9 @@ its adapter tests against every adapter.
 One implementation exists today, the simulation (``simulated``). Another joins by adding a
 function to ``IMPLEMENTATIONS`` that builds a ``Backend`` on the demo registry (DESIGN.md): its
 person-facing service, its administration, its message feed if it has one, a way to open more
-sessions on the same registry, in this process and in others.
+sessions on the same registry, in this process and in others. A test gets the ticket a call
+about a person needs as that person would (``Backend.ticket``: identified with the provisional
+code the administration lists, or a new one sent to them), through the interfaces only.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from mes_tui.services.api import MessageFeed, MesService, RegistryAdmin
+from mes_tui.services.api import MessageFeed, MesService, RegistryAdmin, Ticket
+from tests.simulation import sign_in
 
 # The demo registry of DESIGN.md, as every implementation starts (and ``reset_registry`` makes).
 MARTINE = "116304403801618"
@@ -40,10 +43,15 @@ class Backend:
     """The feed of ``service``'s session; None where the implementation has none."""
     new_session: Callable[[], tuple[MesService, MessageFeed | None]]
     """Another session on the same registry (another desk, another SSH connection)."""
-    open_elsewhere: Callable[[], MesService]
-    """Opens a session on the same registry; picklable, to be called in another process."""
+    open_elsewhere: Callable[[], tuple[MesService, RegistryAdmin]]
+    """Opens a session on the same registry, and its administration; picklable, to be called in
+    another process."""
     advance: Callable[[float], None] | None
     """Moves the implementation's time on by that many seconds; None where it cannot."""
+
+    def ticket(self, nir: str = MARTINE, service: MesService | None = None) -> Ticket:
+        """A ticket for the demo person ``nir`` on ``service`` (default: ``self.service``)."""
+        return sign_in(service if service is not None else self.service, self.admin, nir)
 
 
 # -- the simulation ------------------------------------------------------------------------------
@@ -60,16 +68,18 @@ def simulated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return template
 
 
-def open_simulated_session(data_dir: Path) -> MesService:
-    """A session of the simulation on ``data_dir``, on the system clock, cheap argon2."""
-    from mes_tui.services import open_service
+def open_simulated_session(data_dir: Path) -> tuple[MesService, RegistryAdmin]:
+    """A session of the simulation on ``data_dir``, on the system clock, cheap argon2, and its
+    administration."""
+    from mes_tui.services import SimulatedAdmin, TicketedService, open_service
     from mes_tui.services.hashing import PasswordHashing
 
-    return open_service(data_dir, password_hashing=PasswordHashing.fast())
+    simulation = open_service(data_dir, password_hashing=PasswordHashing.fast())
+    return TicketedService(simulation), SimulatedAdmin.beside(simulation)
 
 
 def simulated(tmp_path: Path, template: Path) -> Backend:
-    from mes_tui.services import SimulatedAdmin, open_service
+    from mes_tui.services import SimulatedAdmin, TicketedService, open_service
     from mes_tui.services.clock import FakeClock
     from mes_tui.services.hashing import PasswordHashing
 
@@ -78,15 +88,15 @@ def simulated(tmp_path: Path, template: Path) -> Backend:
     clock = FakeClock()
 
     def session() -> tuple[MesService, MessageFeed | None]:
-        service = open_service(data_dir, clock=clock, password_hashing=PasswordHashing.fast())
-        return service, service.feed
+        simulation = open_service(data_dir, clock=clock, password_hashing=PasswordHashing.fast())
+        return TicketedService(simulation), simulation.feed
 
-    service = open_service(data_dir, clock=clock, password_hashing=PasswordHashing.fast())
+    simulation = open_service(data_dir, clock=clock, password_hashing=PasswordHashing.fast())
     return Backend(
         name="simulated",
-        service=service,
-        admin=SimulatedAdmin.beside(service),
-        messages=service.feed,
+        service=TicketedService(simulation),
+        admin=SimulatedAdmin.beside(simulation),
+        messages=simulation.feed,
         new_session=session,
         open_elsewhere=functools.partial(open_simulated_session, data_dir),
         advance=lambda seconds: clock.advance(seconds=seconds),

@@ -61,7 +61,7 @@ def test_an_import_adds_people_and_a_bad_row_imports_nothing(backend: Backend) -
 
 
 def test_a_reset_brings_the_demo_people_back(backend: Backend) -> None:
-    backend.service.oppose(MARTINE, expected=Status.EN_ATTENTE)
+    backend.service.oppose(backend.ticket(), MARTINE, expected=Status.EN_ATTENTE)
     backend.admin.import_registry([NEWCOMER])
     backend.admin.reset_registry()
     people = by_nir(backend)
@@ -71,9 +71,10 @@ def test_a_reset_brings_the_demo_people_back(backend: Backend) -> None:
 
 
 def test_the_outbox_lists_what_was_sent_newest_last(backend: Backend) -> None:
+    ticket = backend.ticket()
     before = backend.admin.outbox()
     assert any(m.purpose == "invitation" and m.code == MARTINE_CODE for m in before)
-    backend.service.start_contact_change(MARTINE, Channel.SMS, "06 11 12 13 14")
+    backend.service.start_contact_change(ticket, MARTINE, Channel.SMS, "06 11 12 13 14")
     after = backend.admin.outbox()
     assert after[: len(before)] == before
     (new,) = after[len(before) :]

@@ -16,9 +16,10 @@ NEW_EMAIL = "martine.nouvelle@exemple.fr"
 
 
 def test_a_message_sent_reaches_a_subscriber(backend: Backend, feed: MessageFeed) -> None:
+    ticket = backend.ticket()
     heard: list[OutboxMessage] = []
     feed.subscribe(heard.append)
-    challenge = backend.service.start_contact_change(MARTINE, Channel.EMAIL, NEW_EMAIL)
+    challenge = backend.service.start_contact_change(ticket, MARTINE, Channel.EMAIL, NEW_EMAIL)
     (message,) = heard
     assert (message.channel, message.to, message.purpose) == (
         Channel.EMAIL,
@@ -28,9 +29,8 @@ def test_a_message_sent_reaches_a_subscriber(backend: Backend, feed: MessageFeed
     assert message.code is not None and message.code in message.body
     assert challenge.to == NEW_EMAIL and challenge.sent_at <= challenge.expires_at
     # What the person received is what the back office checks.
-    assert backend.service.verify_contact_code(MARTINE, Channel.EMAIL, message.code).email == (
-        NEW_EMAIL
-    )
+    verified = backend.service.verify_contact_code(ticket, MARTINE, Channel.EMAIL, message.code)
+    assert verified.email == NEW_EMAIL
 
 
 def test_a_new_provisional_code_reaches_a_subscriber(backend: Backend, feed: MessageFeed) -> None:
@@ -43,17 +43,18 @@ def test_a_new_provisional_code_reaches_a_subscriber(backend: Backend, feed: Mes
     assert message.purpose == "code_provisoire" and message.channel is Channel.EMAIL
     assert sent.masked_to == "dlf*****@atos.net"
     assert message.code is not None
-    person = backend.service.identify(message.code, MARTINE, CardType.SANS_PHOTO, "01024576124")
-    assert person.nir == MARTINE
+    identified = backend.service.identify(message.code, MARTINE, CardType.SANS_PHOTO, "01024576124")
+    assert identified.person.nir == MARTINE
 
 
 def test_nothing_after_unsubscribing(backend: Backend, feed: MessageFeed) -> None:
+    ticket = backend.ticket()
     heard: list[OutboxMessage] = []
     kept: list[OutboxMessage] = []
     unsubscribe = feed.subscribe(heard.append)
     feed.subscribe(kept.append)
     unsubscribe()
-    backend.service.start_contact_change(MARTINE, Channel.SMS, "06 11 12 13 14")
+    backend.service.start_contact_change(ticket, MARTINE, Channel.SMS, "06 11 12 13 14")
     assert heard == []
     assert len(kept) == 1  # the other listener still hears
     unsubscribe()  # twice: nothing more happens
@@ -66,12 +67,15 @@ def test_nothing_from_another_session(backend: Backend, feed: MessageFeed) -> No
     assert other_feed is not None
     theirs: list[OutboxMessage] = []
     other_feed.subscribe(theirs.append)
-    other.start_contact_change(KARIM, Channel.EMAIL, "karim.nouveau@exemple.fr")
+    other.start_contact_change(
+        backend.ticket(KARIM, other), KARIM, Channel.EMAIL, "karim.nouveau@exemple.fr"
+    )
     assert heard == []
     assert [m.to for m in theirs] == ["karim.nouveau@exemple.fr"]
 
 
 def test_a_listener_that_fails_does_not_fail_the_call(backend: Backend, feed: MessageFeed) -> None:
+    ticket = backend.ticket()
     heard: list[OutboxMessage] = []
 
     def broken(message: OutboxMessage) -> None:
@@ -79,7 +83,7 @@ def test_a_listener_that_fails_does_not_fail_the_call(backend: Backend, feed: Me
 
     feed.subscribe(broken)
     feed.subscribe(heard.append)
-    challenge = backend.service.start_contact_change(MARTINE, Channel.EMAIL, NEW_EMAIL)
+    challenge = backend.service.start_contact_change(ticket, MARTINE, Channel.EMAIL, NEW_EMAIL)
     assert challenge.to == NEW_EMAIL
     assert len(heard) == 1
 
@@ -96,7 +100,8 @@ def test_what_the_methods_return_carries_no_message(shape: type) -> None:
 
 
 def test_prepare_readies_the_session_and_changes_nothing(backend: Backend) -> None:
-    before = backend.service.get_person(MARTINE)
+    ticket = backend.ticket()
+    before = backend.service.get_person(ticket, MARTINE)
     backend.service.prepare()
     backend.service.prepare()
-    assert backend.service.get_person(MARTINE) == before
+    assert backend.service.get_person(ticket, MARTINE) == before

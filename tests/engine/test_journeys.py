@@ -13,7 +13,7 @@ import pytest
 from mes_tui.engine import CodeRequest, Done, Go, Journey, Offer, Refused, refusal
 from mes_tui.journey import Branch, Step
 from mes_tui.models import CardType, Channel, Status
-from mes_tui.services import SimulatedService
+from mes_tui.services import SimulatedService, TicketedService
 from mes_tui.services import demo as d
 from mes_tui.services import errors as e
 from mes_tui.services.clock import FakeClock
@@ -31,7 +31,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def journey(service: SimulatedService) -> Journey:
-    return Journey(service)
+    return Journey(TicketedService(service))
 
 
 def last_code(service: SimulatedService, to: str) -> str:
@@ -171,7 +171,7 @@ def test_once_active_the_provisional_code_is_spent(
     identified_martine(journey)
     journey.decide(Branch.ACTIVATION, accepted_terms=True)
     assert isinstance(journey.activate("martine.leguellec", PASSWORD), Go)
-    again = Journey(service)
+    again = Journey(TicketedService(service))
     outcome = again.identify(MARTINE_CODE, MARTINE, SANS, MARTINE_SERIAL)
     assert isinstance(outcome, Refused) and Offer.NEW_CODE in outcome.offers
     assert again.session.person is None
@@ -253,7 +253,7 @@ def test_opposed_elsewhere_meanwhile_the_activation_shows_the_decision(
 def test_given_a_feed_the_journey_keeps_the_messages_of_its_session(
     service: SimulatedService, new_session: Callable[[], SimulatedService]
 ) -> None:
-    journey = Journey(service, messages=service.feed)
+    journey = Journey(TicketedService(service), messages=service.feed)
     identified_martine(journey)
     journey.decide(Branch.ACTIVATION, accepted_terms=True)
     assert journey.session.messages == []
@@ -282,7 +282,9 @@ def test_without_a_feed_no_message_is_kept(journey: Journey) -> None:
 def test_receipts_go_where_the_front_end_says(service: SimulatedService, tmp_path: Path) -> None:
     from mes_tui.receipt_writer import ReceiptWriter
 
-    journey = Journey(service, receipts=ReceiptWriter(tmp_path / "recus", (tmp_path / "ok",)))
+    journey = Journey(
+        TicketedService(service), receipts=ReceiptWriter(tmp_path / "recus", (tmp_path / "ok",))
+    )
     assert journey.default_receipts_dir() == tmp_path / "recus"
     identified_martine(journey)
     journey.decide(Branch.OPPOSITION, accepted_terms=False)
@@ -292,7 +294,10 @@ def test_receipts_go_where_the_front_end_says(service: SimulatedService, tmp_pat
     saved = journey.save_receipt(MARTINE, None)
     assert isinstance(saved, Done) and saved.value.parent == tmp_path / "recus"
     # Without a writer of its own: the data folder's, as MES_TUI_DATA_DIR says.
-    assert Journey(service).default_receipts_dir() == tmp_path / "data" / "justificatifs"
+    assert (
+        Journey(TicketedService(service)).default_receipts_dir()
+        == tmp_path / "data" / "justificatifs"
+    )
 
 
 def test_a_wrong_one_time_code_stays_on_the_code(
@@ -338,6 +343,7 @@ def test_a_failed_sign_in_stays(journey: Journey) -> None:
         (e.UnknownPerson(), Step.CREDENTIALS, Step.WELCOME, None),
         (e.ResendTooSoon(20), Step.CONTACTS, None, "otp"),
         (e.PasswordRejected(["trop court"]), Step.CREDENTIALS, None, "password"),
+        (e.TicketRefused(), Step.CONTACTS, Step.WELCOME, None),
     ],
 )
 def test_the_table_of_refusals(
@@ -367,8 +373,102 @@ def test_bounds_on_one_time_codes_keep_the_code_or_lead_back_to_the_summary(
 
 def test_wipe_forgets_the_person(journey: Journey) -> None:
     identified_martine(journey)
+    ticket = journey.session.ticket
+    assert ticket is not None
     journey.wipe()
     assert journey.session.person is None and journey.code_request is None
+    assert journey.session.ticket is None
+    with pytest.raises(e.TicketRefused):  # revoked, not only forgotten
+        journey.service.get_person(ticket, MARTINE)
+
+
+# -- the ticket of the identification -----------------------------------------------------------
+def lapsed(journey: Journey, clock: FakeClock) -> None:
+    """The person left the journey alone past the ticket's idle time."""
+    from mes_tui.services import rules
+
+    clock.advance(seconds=rules.TICKET_IDLE.total_seconds())
+
+
+def back_to_welcome(journey: Journey, outcome: object) -> None:
+    from mes_tui.texts import service as ts
+
+    assert outcome == Refused(ts.TICKET_REFUSED, go=Go(Step.WELCOME, Branch.ACTIVATION, fresh=True))
+    assert journey.session.person is None and journey.session.ticket is None
+
+
+def test_a_ticket_lapsed_before_the_activation_leads_to_the_welcome_page_nothing_recorded(
+    journey: Journey, service: SimulatedService, clock: FakeClock
+) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.ACTIVATION, accepted_terms=True)
+    assert isinstance(journey.check_identifier("martine.leguellec"), Done)
+    lapsed(journey, clock)
+    back_to_welcome(journey, journey.activate("martine.leguellec", PASSWORD))
+    person = service.get_person(MARTINE)
+    assert person.status is Status.EN_ATTENTE and person.identifier is None
+
+
+def test_a_ticket_lapsed_before_the_opposition_records_nothing(
+    journey: Journey, service: SimulatedService, clock: FakeClock
+) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.OPPOSITION, accepted_terms=False)
+    lapsed(journey, clock)
+    back_to_welcome(journey, journey.oppose())
+    assert service.get_person(MARTINE).status is Status.EN_ATTENTE
+
+
+def test_a_ticket_lapsed_during_a_contact_change_keeps_the_old_address(
+    journey: Journey, service: SimulatedService, clock: FakeClock
+) -> None:
+    identified_martine(journey)
+    journey.start_contact_change(Channel.SMS, "0611121314")
+    code = last_code(service, "+33611121314")
+    lapsed(journey, clock)
+    back_to_welcome(journey, journey.verify_contact_code(Channel.SMS, code))
+    assert service.get_person(MARTINE).mobile is None
+
+
+def test_a_ticket_lapsed_on_the_home_page_leaves_the_profile_as_it_was(
+    journey: Journey, service: SimulatedService, clock: FakeClock
+) -> None:
+    identified_martine(journey)
+    lapsed(journey, clock)
+    back_to_welcome(
+        journey, journey.decide_profile(d.JEAN_JACQUES, Status.OPPOSEE, Status.EN_ATTENTE)
+    )
+    assert service.get_person(d.JEAN_JACQUES).status is Status.EN_ATTENTE
+
+
+def test_a_ticket_lapsed_before_the_receipt_keeps_it_for_later(
+    journey: Journey, service: SimulatedService, clock: FakeClock, tmp_path: Path
+) -> None:
+    identified_martine(journey)
+    journey.decide(Branch.OPPOSITION, accepted_terms=False)
+    journey.oppose()
+    lapsed(journey, clock)
+    back_to_welcome(journey, journey.save_receipt(MARTINE, tmp_path / "recus"))
+    assert not (tmp_path / "recus").exists()
+    assert service.receipt(MARTINE).data.startswith(b"%PDF")  # not lost: it can be asked again
+
+
+def test_going_back_to_the_identification_revokes_the_ticket(journey: Journey) -> None:
+    identified_martine(journey)
+    ticket = journey.session.ticket
+    journey.back(Step.DECISION)
+    assert journey.session.ticket is None
+    with pytest.raises(e.TicketRefused):
+        journey.service.get_person(ticket, MARTINE)
+
+
+def test_a_new_sign_in_revokes_the_ticket_before(journey: Journey) -> None:
+    identified_martine(journey)
+    before = journey.session.ticket
+    assert journey.login("lucas.petit", d.DEMO_PASSWORD).step is Step.HOME  # type: ignore[union-attr]
+    assert journey.session.ticket not in (None, before)
+    with pytest.raises(e.TicketRefused):
+        journey.service.get_person(before, MARTINE)
 
 
 # -- ways on that ask nothing of the back office -----------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from mes_tui.app import MesApp
 from mes_tui.backoffice import BackOffice
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.hashing import PasswordHashing
 
@@ -50,7 +50,8 @@ def service(data_dir: Path, clock: FakeClock, demo_template: Path):  # type: ign
 @pytest.fixture
 def app(service) -> MesApp:  # type: ignore[no-untyped-def]
     return MesApp(
-        back_office=BackOffice(service=service, messages=service.feed), show_messages=True
+        back_office=BackOffice(service=TicketedService(service), messages=service.feed),
+        show_messages=True,
     )
 
 

@@ -25,6 +25,7 @@ from mes_tui.screens.decision import DecisionScreen
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.opposition import OpposeConfirmScreen
 from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.services import TicketedService
 from mes_tui.widgets.controls import Tick
 from tests.functional.journey_helpers import (
     AVEC_PHOTO_KEY,
@@ -52,7 +53,7 @@ Step = journey.Step
 
 def make_app(service: Any, *, ahead: bool) -> MesApp:
     return MesApp(
-        back_office=BackOffice(service=service, messages=service.feed),
+        back_office=BackOffice(service=TicketedService(service), messages=service.feed),
         show_messages=True,
         build_ahead=ahead,
     )

@@ -34,7 +34,7 @@ from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.login import LoginScreen
 from mes_tui.screens.new_code import NewCodeScreen
 from mes_tui.screens.opposition import OpposedScreen
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services import demo as d
 from mes_tui.services.api import OutboxMessage
 from mes_tui.services.clock import FakeClock
@@ -164,7 +164,8 @@ def service(data_dir: Path, clock: FakeClock) -> SimulatedService:
 def app(service: SimulatedService) -> MesApp:
     # Deliveries pop up: they are data shown on screen too.
     return MesApp(
-        back_office=BackOffice(service=service, messages=service.feed), show_messages=True
+        back_office=BackOffice(service=TicketedService(service), messages=service.feed),
+        show_messages=True,
     )
 
 

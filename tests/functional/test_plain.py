@@ -20,7 +20,7 @@ from mes_tui.backoffice import BackOffice
 from mes_tui.models import Status
 from mes_tui.plain import run_plain
 from mes_tui.receipt_writer import default_receipts_dir
-from mes_tui.services import SimulatedService
+from mes_tui.services import SimulatedService, TicketedService
 from mes_tui.services import demo as demo_registry
 from mes_tui.services.clock import FakeClock
 from mes_tui.texts import contacts as tcontacts
@@ -95,7 +95,7 @@ def converse(
         stdin=dialogue,
         stdout=out,
         stderr=err,
-        back_office=BackOffice(service=service, messages=service.feed),
+        back_office=BackOffice(service=TicketedService(service), messages=service.feed),
     )
     if dialogue.failure is not None:
         raise dialogue.failure

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mes_tui.models import CardType, Channel, Status
-from mes_tui.services import SimulatedService
+from mes_tui.services import SimulatedService, rules
 from mes_tui.services import demo as d
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.errors import StorageBusy, TermsNotAccepted
@@ -348,6 +348,41 @@ def test_activated_elsewhere_meanwhile_goes_back_to_the_welcome_page(
     assert tplain.BACK_TO_WELCOME in t.out.split(ts.ALREADY_ACTIVE)[1]
     assert t.code == 0  # at the welcome menu: nothing pending
     assert plain_service.get_person(MARTINE).identifier == "martine.ailleurs"
+
+
+def test_a_session_lapsed_before_the_activation_goes_back_to_the_welcome_page(
+    plain_service: SimulatedService, fake_clock: FakeClock
+) -> None:
+    idle = rules.TICKET_IDLE.total_seconds()
+    left_alone = meanwhile(lambda: fake_clock.advance(seconds=idle), PASSWORD)
+    t = converse(
+        plain_service,
+        [
+            *credentials(left_alone),
+            (ERROR + ts.TICKET_REFUSED, "4"),
+        ],
+    )
+    assert tplain.BACK_TO_WELCOME in t.out.split(ts.TICKET_REFUSED)[1]
+    assert t.code == 0  # at the welcome menu: nothing pending
+    person = plain_service.get_person(MARTINE)
+    assert person.status is Status.EN_ATTENTE and person.identifier is None
+
+
+def test_a_session_lapsed_before_the_opposition_records_nothing(
+    plain_service: SimulatedService, fake_clock: FakeClock
+) -> None:
+    idle = rules.TICKET_IDLE.total_seconds()
+    t = converse(
+        plain_service,
+        [
+            *identify_martine(),
+            (tdecision.CHOICE_LABEL, "2"),
+            (tplain.OPPOSE_QUESTION, meanwhile(lambda: fake_clock.advance(seconds=idle), "o")),
+            (ERROR + ts.TICKET_REFUSED, "4"),
+        ],
+    )
+    assert tplain.BACK_TO_WELCOME in t.out.split(ts.TICKET_REFUSED)[1]
+    assert plain_service.get_person(MARTINE).status is Status.EN_ATTENTE
 
 
 def test_a_busy_registry_keeps_what_was_typed(

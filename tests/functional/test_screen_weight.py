@@ -14,6 +14,7 @@ from mes_tui.app import MesApp
 from mes_tui.backoffice import BackOffice
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.services import TicketedService
 from mes_tui.widgets.fields import FormField, HelpPanel
 from mes_tui.widgets.keybar import KeyBar
 from tests.functional.journey_helpers import (
@@ -70,7 +71,10 @@ async def test_key_bar_follows_the_password_toggle(app: MesApp, service: Any) ->
 async def test_key_bar_too_long_drops_whole_keys_not_half_words(service: Any, width: int) -> None:
     from tests.functional.test_credentials import open_credentials
 
-    app = MesApp(back_office=BackOffice(service=service, messages=service.feed), show_messages=True)
+    app = MesApp(
+        back_office=BackOffice(service=TicketedService(service), messages=service.feed),
+        show_messages=True,
+    )
     async with app.run_test(size=(width, 24)) as pilot:
         await open_credentials(app, service, pilot)
         await pilot.pause()

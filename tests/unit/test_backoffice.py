@@ -18,7 +18,8 @@ from mes_tui.backoffice import BackOffice, open_back_office, simulated_back_offi
 from mes_tui.config import load_settings
 from mes_tui.models import Channel
 from mes_tui.services.api import OutboxMessage
-from mes_tui.services.errors import ServiceError
+from mes_tui.services.errors import ServiceError, TicketRefused
+from tests.simulation import sign_in
 
 REPO = Path(__file__).resolve().parents[2]
 MARTINE = "116304403801618"
@@ -68,7 +69,7 @@ def test_it_opens_on_first_use_once_whichever_thread_comes_first(
     def use() -> None:
         start.wait()
         try:
-            back_office.service.get_person(MARTINE)
+            back_office.service.sign_out(None)
         except BaseException as error:
             errors.append(error)
 
@@ -89,17 +90,21 @@ def test_its_messages_are_those_of_its_session(data_dir: Path) -> None:
     assert back_office.messages is not None
     heard: list[OutboxMessage] = []
     unsubscribe = back_office.messages.subscribe(heard.append)  # before it opens
-    back_office.service.start_contact_change(MARTINE, Channel.EMAIL, "martine@exemple.fr")
+    assert back_office.admin is not None
+    ticket = sign_in(back_office.service, back_office.admin, MARTINE)
+    back_office.service.start_contact_change(ticket, MARTINE, Channel.EMAIL, "martine@exemple.fr")
     (message,) = heard
     assert message.to == "martine@exemple.fr" and message.code
     # Another session (another desk) on the same registry: its messages are its own.
     other = open_back_office(settings_on(data_dir))
-    other.service.start_contact_change("178077511408918", Channel.EMAIL, "karim@exemple.fr")
+    assert other.admin is not None
+    karim = "178077511408918"
+    theirs = sign_in(other.service, other.admin, karim)
+    other.service.start_contact_change(theirs, karim, Channel.EMAIL, "karim@exemple.fr")
     assert len(heard) == 1
     unsubscribe()
-    back_office.service.start_contact_change(MARTINE, Channel.SMS, "0611121314")
+    back_office.service.start_contact_change(ticket, MARTINE, Channel.SMS, "0611121314")
     assert len(heard) == 1
-    assert back_office.admin is not None
     assert [m.to for m in back_office.admin.outbox()[-3:]] == [
         "martine@exemple.fr",
         "karim@exemple.fr",
@@ -121,11 +126,22 @@ def test_a_failure_to_open_is_raised_and_tried_again(tmp_path: Path) -> None:
     with pytest.raises((OSError, ServiceError)):
         back_office.open()
     with pytest.raises((OSError, ServiceError)):
-        back_office.service.get_person(MARTINE)
+        back_office.service.prepare()
     blocker.unlink()
     blocker.mkdir()
     back_office.open()  # the folder can be made now
-    assert back_office.service.get_person(MARTINE).nir == MARTINE
+    assert back_office.admin is not None
+    ticket = sign_in(back_office.service, back_office.admin, MARTINE)
+    assert back_office.service.get_person(ticket, MARTINE).nir == MARTINE
+
+
+def test_the_service_handed_to_the_front_ends_asks_for_tickets(data_dir: Path) -> None:
+    back_office = open_back_office(settings_on(data_dir))
+    with pytest.raises(TicketRefused):
+        back_office.service.get_person(None, MARTINE)
+    assert back_office.admin is not None
+    ticket = sign_in(back_office.service, back_office.admin, MARTINE)
+    assert back_office.service.get_person(ticket, MARTINE).nir == MARTINE
 
 
 def test_the_key_file_of_the_settings_is_used(tmp_path: Path) -> None:
@@ -140,6 +156,6 @@ def test_the_key_file_of_the_settings_is_used(tmp_path: Path) -> None:
 
 
 def test_a_service_alone_has_neither_messages_nor_administration(data_dir: Path) -> None:
-    back_office = BackOffice(service=services.open_service(data_dir))
+    back_office = BackOffice(service=services.TicketedService(services.open_service(data_dir)))
     back_office.open()  # nothing to open: it is open
     assert back_office.admin is None and back_office.messages is None
