@@ -62,6 +62,9 @@ class StepScreen(Screen[None]):
 
     branch: journey.Branch | None = None
     """The journey the screen belongs to: given when it is built ahead, else the session's."""
+    arrival_notice: str | None = None
+    """The sentence the engine's answer that led here gave to show (``Go.notice``), set by the
+    navigator on a screen it builds for that answer (not on one built ahead)."""
     built_for: tuple[object, ...] | None = None
     """What the screen was composed from (``session_key``), once composed."""
     styled_ahead = False
