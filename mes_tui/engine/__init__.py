@@ -289,7 +289,6 @@ class Journey:
                 self.refresh()  # someone decided meanwhile: show what the registry holds
             return recorded
         self.refresh()
-        self.session.receipt_path = None
         return Go(Step.OPPOSED, Branch.OPPOSITION, fresh=True)
 
     def save_receipt(self, nir: str, folder: Path | None) -> Done[Path] | Refused:
