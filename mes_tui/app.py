@@ -301,11 +301,6 @@ class MesApp(App[None]):
         return self.engine.default_receipts_dir()
 
     # -- simulated deliveries -------------------------------------------------------------
-    def collect_messages(self, result: object) -> None:
-        """After a call of the back office: show the simulated messages it sent (the engine
-        kept them in the session, from the back office's feed), if allowed."""
-        self._show_new_messages()
-
     def show_messages_since(self, count: int) -> None:
         """Show the simulated messages the engine kept and that were not shown yet."""
         self._show_new_messages()
