@@ -251,7 +251,10 @@ class MesApp(App[None]):
         return self.navigator.make_screen(step)
 
     def go(self, go: Go, refused: Refused | None = None) -> None:
+        leaving_welcome = len(self.screen_stack) == 1 and go.step is not journey.Step.WELCOME
         self.navigator.go(go, refused)
+        if leaving_welcome:
+            self._journey_started()
 
     def goto(self, step: journey.Step) -> None:
         self.navigator.goto(step)
@@ -280,8 +283,15 @@ class MesApp(App[None]):
         self.navigator.restyle_ahead()
 
     def start_journey(self, branch: journey.Branch, step: journey.Step) -> None:
+        """``step``, first of ``branch``, from the welcome screen (the screens go through the
+        engine: ``go``)."""
         self.session.branch = branch
         self.goto(step)
+        self._journey_started()
+
+    def _journey_started(self) -> None:
+        """The person left the welcome page: load, and open the back office, while they fill
+        the first form."""
         self.call_after_refresh(
             self.spare_time.warm_up, ON_JOURNEY_START, open_service=self._open_service
         )
@@ -291,11 +301,6 @@ class MesApp(App[None]):
         return self.engine.default_receipts_dir()
 
     # -- simulated deliveries -------------------------------------------------------------
-    def collect_messages(self, result: object) -> None:
-        """After a call of the back office: show the simulated messages it sent (the engine
-        kept them in the session, from the back office's feed), if allowed."""
-        self._show_new_messages()
-
     def show_messages_since(self, count: int) -> None:
         """Show the simulated messages the engine kept and that were not shown yet."""
         self._show_new_messages()

@@ -16,13 +16,12 @@ if TYPE_CHECKING:
     from mes_tui import journey
     from mes_tui.engine import Go, Journey, Refused
     from mes_tui.preferences import Preferences
-    from mes_tui.services.api import MesService
 
 
 class Host(Protocol):
     """The app, as the screens use it."""
 
-    # -- the person being served, and the back office -----------------------------------------
+    # -- the person being served, and the journey engine --------------------------------------
     @property
     def session(self) -> journey.Session:
         """What the journey knows about the person being served."""
@@ -32,11 +31,6 @@ class Host(Protocol):
     def engine(self) -> Journey:
         """The journey engine on the session and the back office (from a worker thread: it
         may open the back office)."""
-        ...
-
-    @property
-    def service(self) -> MesService:
-        """The back office (from a worker thread: it may open it)."""
         ...
 
     def receipts_dir(self) -> Path:
@@ -59,24 +53,12 @@ class Host(Protocol):
         """Show where the engine sends the person, then ``refused`` there."""
         ...
 
-    def goto(self, step: journey.Step) -> None:
-        """Show ``step`` on top of the current screen; Escape comes back."""
-        ...
-
-    def restart_at(self, step: journey.Step) -> None:
-        """Show ``step`` with only the welcome screen beneath it."""
-        ...
-
     def go_back(self) -> None:
         """Back to the screen beneath, if there is one."""
         ...
 
     def back_to_welcome(self) -> None:
         """Back to the welcome screen, the session kept."""
-        ...
-
-    def start_journey(self, branch: journey.Branch, step: journey.Step) -> None:
-        """From the welcome screen: ``step``, first of ``branch``."""
         ...
 
     def wipe(self) -> None:
@@ -88,10 +70,6 @@ class Host(Protocol):
         ...
 
     # -- simulated messages ---------------------------------------------------------------------
-    def collect_messages(self, result: object) -> None:
-        """Keep (and show, if allowed) the simulated message a service call sent."""
-        ...
-
     def show_messages_since(self, count: int) -> None:
         """Show the simulated messages the engine kept after the first ``count``."""
         ...

@@ -104,7 +104,6 @@ class Session:
     card_type: CardType | None = None
     accepted_terms: bool = False
     identifier: str | None = None
-    receipt_path: str | None = None
     notice: str | None = None
     """A confirmation to show on the next screen (e.g. "code sent")."""
     messages: list[OutboxMessage] = field(default_factory=list)

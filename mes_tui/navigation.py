@@ -117,15 +117,17 @@ class Navigator:
         self.guard = guard
         self._ahead: dict[journey.Step, StepScreen] = {}
 
-    def make_screen(self, step: journey.Step) -> Screen[Any]:
+    def make_screen(self, step: journey.Step, notice: str | None = None) -> Screen[Any]:
         """The screen of ``step``: the one built ahead if it still fits the session, else a
-        new one."""
+        new one, given ``notice`` (``Go.notice``) to show."""
         ahead = self._take_ahead(step, self._session.branch)
         if ahead is not None:
             if ahead.is_mounted:  # else its on_mount does it
                 ahead.show_person()
             return ahead
-        return SCREENS[step]()()
+        screen = SCREENS[step]()()
+        screen.arrival_notice = notice
+        return screen
 
     def go(self, go: Go, refused: Refused | None = None) -> None:
         """Show what the engine answered: ``go.step``, back down the stack if it is there and
@@ -153,9 +155,9 @@ class Navigator:
                 if isinstance(target, StepScreen):
                     target.show_person()
             elif go.fresh:
-                self.restart_at(go.step)
+                self.restart_at(go.step, go.notice)
             else:
-                self.goto(go.step)
+                self.goto(go.step, go.notice)
         if refused is not None:
             shown = refused
 
@@ -166,15 +168,15 @@ class Navigator:
 
             app.call_after_refresh(self.guard.guarded(show))
 
-    def goto(self, step: journey.Step) -> None:
+    def goto(self, step: journey.Step, notice: str | None = None) -> None:
         """Show ``step`` on top of the current one; Escape comes back."""
-        self._app.push_screen(self.make_screen(step))
+        self._app.push_screen(self.make_screen(step, notice))
 
-    def restart_at(self, step: journey.Step) -> None:
+    def restart_at(self, step: journey.Step, notice: str | None = None) -> None:
         """Show ``step`` with only the welcome screen beneath it: what came before cannot be
         undone (the person is identified, a decision was recorded)."""
         self.back_to_welcome()
-        self._app.push_screen(self.make_screen(step))
+        self._app.push_screen(self.make_screen(step, notice))
 
     def go_back(self) -> None:
         if len(self._app.screen_stack) > 1:

@@ -133,10 +133,14 @@ def refusal(error: ServiceError, step: Step) -> Refused:
         )
     if isinstance(error, e.PasswordRejected):
         return Refused(error.message, field="password")
-    if isinstance(error, e.OtpInvalid | e.OtpExpired | e.ResendTooSoon):
+    if isinstance(error, e.ResendTooSoon):
+        return Refused(error.message, field="otp", too_soon=True)
+    if isinstance(error, e.OtpInvalid | e.OtpExpired):
         return Refused(error.message, field="otp")
     if isinstance(error, e.NoPendingCode):
         return Refused(error.message, go=Go(Step.CONTACTS, Branch.ACTIVATION))
+    if isinstance(error, e.ReceiptUnavailable):
+        return Refused(error.message, gone=True)
     return Refused(error.message)
 
 
@@ -308,7 +312,6 @@ class Journey:
                 self.refresh()  # someone decided meanwhile: show what the registry holds
             return recorded
         self.refresh()
-        self.session.receipt_path = None
         return Go(Step.OPPOSED, Branch.OPPOSITION, fresh=True)
 
     def save_receipt(self, nir: str, folder: Path | None) -> Done[Path] | Refused:

@@ -48,6 +48,12 @@ class Refused:
     offers: tuple[Offer, ...] = ()
     suggestions: tuple[str, ...] = ()
     """Free identifiers to propose (a taken identifier)."""
+    too_soon: bool = False
+    """Nothing to correct: the same request came too soon after the previous one (a code asked
+    for again while the last one is on its way); a front end may say so apart from errors."""
+    gone: bool = False
+    """What was asked can no longer be done, whatever is typed (a receipt already saved): a
+    front end takes the action away."""
 
 
 @dataclass(frozen=True)

@@ -39,4 +39,4 @@ class ActivatedScreen(StepScreen):
 
     @on(LinkButton.Pressed, "#discover")
     def discover(self) -> None:
-        self.mes_app.restart_at(journey.Step.HOME)
+        self.mes_app.go(self.mes_app.engine.to_home())

@@ -1,5 +1,5 @@
 """What every step screen shares: header, scrolling body, error summary, footer, back key,
-field errors, and service calls run off the event loop."""
+field errors, and the journey engine's calls run off the event loop."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from mes_tui.widgets.keybar import KeyBar
 if TYPE_CHECKING:
     from mes_tui.engine import Journey, Outcome, Refused
     from mes_tui.host import Host
-    from mes_tui.services.api import MesService
 
 T = TypeVar("T")
 
@@ -62,6 +61,9 @@ class StepScreen(Screen[None]):
 
     branch: journey.Branch | None = None
     """The journey the screen belongs to: given when it is built ahead, else the session's."""
+    arrival_notice: str | None = None
+    """The sentence the engine's answer that led here gave to show (``Go.notice``), set by the
+    navigator on a screen it builds for that answer (not on one built ahead)."""
     built_for: tuple[object, ...] | None = None
     """What the screen was composed from (``session_key``), once composed."""
     styled_ahead = False
@@ -234,7 +236,7 @@ class StepScreen(Screen[None]):
     def _scroll_home(self) -> None:
         self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
 
-    # -- service calls ------------------------------------------------------------------
+    # -- calls off the event loop -------------------------------------------------------
     def set_busy(self, busy: bool) -> None:
         """Mark a service call as running (a second submit is ignored meanwhile). The
         "Traitement en cours…" line only shows if the call lasts: a quicker answer does not
@@ -260,41 +262,38 @@ class StepScreen(Screen[None]):
     def busy(self) -> bool:
         return getattr(self, "_busy", False)
 
-    def call_service(
-        self,
-        call: Callable[[MesService], T],
-        on_done: Callable[[T], Any],
-        on_refused: Callable[[Any], Any] | None = None,
-    ) -> None:
-        """Run ``call`` in a worker thread; then ``on_done(result)`` or, for a ``ServiceError``,
-        ``on_refused(error)`` (default: show its message at the top) on the event loop.
+    # -- the journey engine ---------------------------------------------------------------
+    def call_engine(self, call: Callable[[Journey], T], on_done: Callable[[T], Any]) -> None:
+        """``call(journey)`` in a worker thread (it may call the back office), then
+        ``on_done(answer)`` on the event loop, with the simulated messages it sent shown.
         A second call while one runs is ignored, so a double Enter does not submit twice."""
         if self.busy:
             return
         self.set_busy(True)
         app = self.mes_app
+        seen = len(app.session.messages)
 
         def work() -> None:
             from mes_tui.services.errors import ServiceError
 
             try:
-                result = call(app.service)
-            except ServiceError as error:
-                app.call_from_worker(self._finish, on_refused or self._default_refusal, error)
+                answer = call(app.engine)
+            except ServiceError as error:  # the engine answers refusals: a slip of it, said
+                app.call_from_worker(self._finish, seen, self.show_refusal, error.message)
             except Exception as error:
                 # The type only: values in a traceback could carry a NIR or a code.
                 logging.getLogger("mes_tui").error(
                     "unexpected error in a service call: %s", type(error).__name__
                 )
-                app.call_from_worker(self._finish, self.show_refusal, t.UNEXPECTED_ERROR)
+                app.call_from_worker(self._finish, seen, self.show_refusal, t.UNEXPECTED_ERROR)
             else:
-                app.call_from_worker(self._finish, on_done, result)
+                app.call_from_worker(self._finish, seen, on_done, answer)
 
         self.run_worker(work, thread=True, exclusive=True, group="service", exit_on_error=False)
 
-    def _finish(self, callback: Callable[[Any], Any], value: Any) -> None:
+    def _finish(self, seen: int, callback: Callable[[Any], Any], value: Any) -> None:
         self.set_busy(False)
-        self.mes_app.collect_messages(value)
+        self.mes_app.show_messages_since(seen)
         try:
             callback(value)
         except Exception as error:
@@ -304,22 +303,6 @@ class StepScreen(Screen[None]):
                 "unexpected error after a service call: %s", type(error).__name__
             )
             self.show_refusal(t.UNEXPECTED_ERROR)
-
-    def _default_refusal(self, error: Any) -> None:
-        self.show_refusal(error.message)
-
-    # -- the journey engine ---------------------------------------------------------------
-    def call_engine(self, call: Callable[[Journey], T], on_done: Callable[[T], Any]) -> None:
-        """``call(journey)`` in a worker thread (it may call the back office), then
-        ``on_done(answer)`` on the event loop, with the simulated messages it sent shown."""
-        app = self.mes_app
-        seen = len(app.session.messages)
-
-        def done(answer: T) -> None:
-            app.show_messages_since(seen)
-            on_done(answer)
-
-        self.call_service(lambda _service: call(app.engine), done)
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Where the engine sends the person, or its refusal shown here."""

@@ -8,7 +8,7 @@ the new value and a confirmation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,12 +16,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from mes_tui import formats, journey
+from mes_tui import formats, journey, presenters
+from mes_tui.engine.outcomes import Done, Refused
 from mes_tui.models import Channel
 from mes_tui.screens.base import StepScreen
-from mes_tui.screens.forms import FieldCheck, show_service_error, validated
+from mes_tui.screens.forms import FieldCheck, validated
 from mes_tui.texts import contacts as t
-from mes_tui.texts import safe
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField, literal
 from mes_tui.widgets.inputs import FormatInput, SecretInput
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
     from mes_tui.models import PersonView
     from mes_tui.services.api import Challenge
-    from mes_tui.services.errors import ContactChangeLocked
 
 
 def shown_email(person: PersonView | None) -> str | None:
@@ -134,7 +133,7 @@ class ContactsScreen(StepScreen):
 
     @on(ActionButton.Pressed, "#continue")
     def proceed(self) -> None:
-        self.mes_app.goto(journey.Step.CREDENTIALS)
+        self.mes_app.go(self.mes_app.engine.contacts_done())
 
 
 def close_change(screen: StepScreen, form_field: FormField, message: str) -> None:
@@ -147,6 +146,12 @@ def close_change(screen: StepScreen, form_field: FormField, message: str) -> Non
     back = screen.query_one("#cancel", ActionButton)
     back.set_text(t.BACK_TO_SUMMARY)
     screen.set_focus(back, scroll_visible=False)
+
+
+def ends_the_change(refused: Refused) -> bool:
+    """True for a refusal after which the change cannot go on from where the person is (too
+    many codes or wrong codes, no code under way): the engine takes them back to the summary."""
+    return refused.go is not None and refused.go.step is journey.Step.CONTACTS
 
 
 def back_to_contacts(screen: StepScreen) -> ContactsScreen | None:
@@ -240,24 +245,19 @@ class ContactEditScreen(StepScreen):
         if values is None:
             return
         (new_value,) = values
-        nir, channel = person.nir, self.channel
-        self.call_service(
-            lambda service: service.start_contact_change(nir, channel, new_value),
-            self._code_sent,
-            self._refused,
+        channel = self.channel
+        self.call_engine(
+            lambda engine: engine.start_contact_change(channel, new_value), self._answered
         )
 
-    def _code_sent(self, challenge: Challenge) -> None:
-        self.app.push_screen(OtpScreen(challenge))
-
-    def _refused(self, error: Any) -> None:
-        from mes_tui.services.errors import ContactChangeLocked
-
-        if isinstance(error, ContactChangeLocked):
+    def _answered(self, outcome: Done[Challenge] | Refused) -> None:
+        if isinstance(outcome, Done):
+            self.app.push_screen(OtpScreen(outcome.value))
+        elif ends_the_change(outcome):
             # Whatever the value typed: no code can be sent for now.
-            close_change(self, self.query_one("#field-contact", FormField), error.message)
+            close_change(self, self.query_one("#field-contact", FormField), outcome.message)
         else:
-            show_service_error(self, error)
+            self.show_outcome(outcome)
 
 
 class OtpScreen(StepScreen):
@@ -286,19 +286,14 @@ class OtpScreen(StepScreen):
 
     def recipient(self) -> str:
         """Where the code went, as the person knows it: the address, or ``06 11 12 13 14``."""
-        from mes_tui.models import format_mobile_national
-
-        to = self.challenge.to
-        return safe.printable(to if self.channel is Channel.EMAIL else format_mobile_national(to))
+        return presenters.code_recipient(self.challenge)
 
     def _sent_to(self) -> Content:
         lead = t.SENT_TO_EMAIL if self.channel is Channel.EMAIL else t.SENT_TO_MOBILE
         return Content.assemble(lead, (self.recipient(), "bold"))
 
     def _validity(self) -> Content:
-        lifetime = self.challenge.expires_at - self.challenge.sent_at
-        minutes = max(1, round(lifetime.total_seconds() / 60))
-        return Content(t.VALIDITY.format(minutes=minutes))
+        return Content(presenters.code_validity(self.challenge))
 
     def compose_body(self) -> ComposeResult:
         yield Static(self._sent_to(), id="sent-to")
@@ -333,19 +328,21 @@ class OtpScreen(StepScreen):
 
     @on(LinkButton.Pressed, "#resend")
     def resend(self) -> None:
-        person = self.session.person
-        if person is None:
+        if self.session.person is None:
             return
-        nir, channel = person.nir, self.channel
+        channel = self.channel
         self._status(None)
-        self.call_service(
-            lambda service: service.resend_contact_code(nir, channel),
-            self._resent,
-            self._resend_refused,
-        )
+        self.call_engine(lambda engine: engine.resend_contact_code(channel), self._resent)
 
-    def _resent(self, challenge: Challenge) -> None:
-        self.challenge = challenge
+    def _resent(self, outcome: Done[Challenge] | Refused) -> None:
+        if isinstance(outcome, Refused):
+            if outcome.too_soon:
+                # Not a mistake of the person: the previous code is still on its way.
+                self._status(outcome.message)
+            else:
+                self._refused(outcome)
+            return
+        self.challenge = outcome.value
         self.clear_errors()
         self.query_one("#code", Input).value = ""
         self.query_one("#sent-to", Static).update(self._sent_to())
@@ -353,59 +350,38 @@ class OtpScreen(StepScreen):
         template = t.RESENT_TO_EMAIL if self.channel is Channel.EMAIL else t.RESENT_TO_MOBILE
         self._status(template.format(to=self.recipient()))
 
-    def _resend_refused(self, error: Any) -> None:
-        from mes_tui.services.errors import ContactChangeLocked, ResendTooSoon
-
-        if isinstance(error, ResendTooSoon):
-            # Not a mistake of the person: the previous code is still on its way.
-            self._status(error.message)
-        elif isinstance(error, ContactChangeLocked):
-            self._locked(error)
-        else:
-            show_service_error(self, error)
-
-    def _locked(self, error: ContactChangeLocked) -> None:
-        """Beyond the bounds on one-time codes: say why and how long next to the code; the code
-        already received can still be typed when only sending is held back."""
-        self._status(None)
-        if error.code_usable:
-            self.show_field_errors([(self.code_field, error.message)])
-        else:
-            close_change(self, self.code_field, error.message)
-
     @on(Input.Submitted)
     @on(ActionButton.Pressed, "#validate")
     def submit(self) -> None:
         from mes_tui.models import normalize_otp
 
-        person = self.session.person
-        if person is None:
+        if self.session.person is None:
             return
         values = validated(self, [FieldCheck(self.code_field, normalize_otp)])
         if values is None:
             return
         (code,) = values
-        nir, channel = person.nir, self.channel
-        self.call_service(
-            lambda service: service.verify_contact_code(nir, channel, code),
-            self._verified,
-            self._refused,
-        )
+        channel = self.channel
+        self.call_engine(lambda engine: engine.verify_contact_code(channel, code), self._verified)
 
-    def _refused(self, error: Any) -> None:
-        from mes_tui.services.errors import ContactChangeLocked, OtpExpired, OtpInvalid
-
-        if isinstance(error, ContactChangeLocked):
-            self._locked(error)
-        elif isinstance(error, OtpInvalid | OtpExpired):
+    def _refused(self, refused: Refused) -> None:
+        """Beyond the bounds on one-time codes, or a wrong code: say why (and how long) next to
+        the code; the code already received can still be typed when only sending is held back.
+        When the change cannot go on, it is closed, the way back to the summary offered."""
+        if ends_the_change(refused):
+            self._status(None)
+            close_change(self, self.code_field, refused.message)
+        elif refused.field == "otp":
             # What went wrong and what to do both concern the code: say it next to it.
             self._status(None)
-            self.show_field_errors([(self.code_field, error.message)])
+            self.show_field_errors([(self.code_field, refused.message)])
         else:
-            show_service_error(self, error)
+            self.show_outcome(refused)
 
-    def _verified(self, person: PersonView) -> None:
-        self.session.person = person
+    def _verified(self, outcome: Done[PersonView] | Refused) -> None:
+        if isinstance(outcome, Refused):
+            self._refused(outcome)
+            return
         contacts = back_to_contacts(self)
         if contacts is not None:
             contacts.contact_verified(self.channel)

@@ -11,7 +11,7 @@ it is never logged, notified or stored in the session.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,8 +20,8 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from mes_tui import formats, journey
+from mes_tui.engine.outcomes import Done, Go, Outcome, Refused
 from mes_tui.screens.base import PasswordScreen
-from mes_tui.screens.forms import show_service_error
 from mes_tui.texts import credentials as t
 from mes_tui.texts import safe
 from mes_tui.texts import validation as tv
@@ -174,12 +174,9 @@ class CredentialsScreen(PasswordScreen):
             # Already answered: checking again would rebuild the suggestion links under
             # the focus and send it back into the field (a keyboard trap).
             return
-        nir = self.person.nir
         self._checking_identifier = True
-        self.call_service(
-            lambda service: service.check_identifier(nir, identifier),
-            self._identifier_checked,
-            self._identifier_check_refused,
+        self.call_engine(
+            lambda engine: engine.check_identifier(identifier), self._identifier_checked
         )
 
     @staticmethod
@@ -193,8 +190,15 @@ class CredentialsScreen(PasswordScreen):
         except PydanticCustomError:
             return None
 
-    def _identifier_checked(self, check: IdentifierCheck) -> None:
+    def _identifier_checked(self, outcome: Done[IdentifierCheck] | Refused) -> None:
         self._checking_identifier = False
+        if isinstance(outcome, Refused):
+            # Shown next to the field without taking the focus from where the person went.
+            self._field("identifier").set_error(outcome.message)
+            self.identifier_status.show(None)
+            self._resume_submit()
+            return
+        check = outcome.value
         current = self._normalized_identifier(self._input("identifier").value)
         if current == check.identifier:  # not stale: the person did not change it meanwhile
             if check.available:
@@ -206,13 +210,6 @@ class CredentialsScreen(PasswordScreen):
                 self._taken = check.identifier
                 self._field("identifier").set_error(t.IDENTIFIER_TAKEN)
                 self._show_suggestions(check.suggestions)
-        self._resume_submit()
-
-    def _identifier_check_refused(self, error: Any) -> None:
-        self._checking_identifier = False
-        # Shown next to the field without taking the focus from where the person went.
-        self._field("identifier").set_error(error.message)
-        self.identifier_status.show(None)
         self._resume_submit()
 
     def _resume_submit(self) -> None:
@@ -297,34 +294,14 @@ class CredentialsScreen(PasswordScreen):
             return
         assert identifier is not None
         self.clear_errors()
-        nir, seen = person.nir, person.status
-        accepted = self.session.accepted_terms
         chosen = identifier
-        self.call_service(
-            lambda service: service.activate(
-                nir, chosen, password, accepted_terms=accepted, expected=seen
-            ),
-            lambda activated: self._activated(activated, chosen),
-            self._refused,
-        )
+        self.call_engine(lambda engine: engine.activate(chosen, password), self._answered)
 
-    def _activated(self, person: PersonView, identifier: str) -> None:
-        for name in ("password", "confirmation"):
-            self._input(name).value = ""
-        self.session.person = person
-        self.session.identifier = person.identifier or identifier
-        self.mes_app.restart_at(journey.Step.ACTIVATED)
-
-    def _refused(self, error: Any) -> None:
-        from mes_tui.services.errors import IdentifierTaken, InvalidInput, PasswordRejected
-
-        if isinstance(error, IdentifierTaken):
+    def _answered(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Go):
+            for name in ("password", "confirmation"):
+                self._input(name).value = ""
+        elif outcome.field == "identifier" and outcome.message == t.IDENTIFIER_TAKEN:
             self._taken = self._normalized_identifier(self._input("identifier").value)
-            self._show_suggestions(error.suggestions)
-            self.show_field_errors([(self._field("identifier"), t.IDENTIFIER_TAKEN)])
-        elif isinstance(error, PasswordRejected):
-            self.show_field_errors([(self._field("password"), error.message)])
-        elif isinstance(error, InvalidInput):
-            show_service_error(self, error)
-        else:
-            self.show_refusal(error.message)
+            self._show_suggestions(outcome.suggestions)
+        self.show_outcome(outcome)

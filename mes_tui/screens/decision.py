@@ -42,10 +42,9 @@ class DecisionScreen(StepScreen):
         # built while the person types their identification (AHEAD of Je m'identifie).
         yield Static("", classes="hello", id="hello")
         yield Static("", classes="notice", id="opposed-before")
-        current = {
-            journey.Branch.ACTIVATION: ACTIVATE if self.session.accepted_terms else None,
-            journey.Branch.OPPOSITION: OPPOSE,
-        }.get(self.session.branch)
+        chosen = self.mes_app.engine.chosen_decision()
+        choices = {journey.Branch.ACTIVATION: ACTIVATE, journey.Branch.OPPOSITION: OPPOSE}
+        current = choices.get(chosen) if chosen is not None else None
         yield FormField(
             t.CHOICE_LABEL,
             ChoiceList(

@@ -53,18 +53,3 @@ def validated(screen: StepScreen, checks: Sequence[FieldCheck]) -> list[Any] | N
         return None
     screen.clear_errors()
     return values
-
-
-def field_for(screen: StepScreen, name: str) -> FormField | None:
-    """The form field whose control has id ``name`` (service errors name fields so)."""
-    return screen.form_field(name)
-
-
-def show_service_error(screen: StepScreen, error: Any) -> None:
-    """An ``InvalidInput`` goes next to its field; any other refusal to the top."""
-    name = getattr(error, "field", None)
-    form_field = field_for(screen, name) if name else None
-    if form_field is not None:
-        screen.show_field_errors([(form_field, error.message)])
-    else:
-        screen.show_refusal(error.message)

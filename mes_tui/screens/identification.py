@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,8 +11,10 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from mes_tui import formats, journey
+from mes_tui.engine.outcomes import Offer
+from mes_tui.presenters import serial_help, serial_hint
 from mes_tui.screens.base import StepScreen
-from mes_tui.screens.forms import FieldCheck, show_service_error, validated
+from mes_tui.screens.forms import FieldCheck, validated
 from mes_tui.texts import identification as t
 from mes_tui.texts import vitale as tv
 from mes_tui.widgets.card_choice import CardTypeChoice
@@ -20,19 +22,8 @@ from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField, HelpPanel
 from mes_tui.widgets.inputs import FormatInput, NirInput, SecretInput
 
-
-def serial_hint(card_type: str | None) -> str:
-    return {
-        "sans_photo": tv.SERIAL_HINT_SANS_PHOTO,
-        "avec_photo": tv.SERIAL_HINT_AVEC_PHOTO,
-    }.get(card_type or "", tv.SERIAL_HINT_NONE)
-
-
-def serial_help(card_type: str | None) -> str:
-    return {
-        "sans_photo": tv.SERIAL_HELP_SANS_PHOTO,
-        "avec_photo": tv.SERIAL_HELP_AVEC_PHOTO,
-    }.get(card_type or "", tv.SERIAL_HELP_NONE)
+if TYPE_CHECKING:
+    from mes_tui.engine.outcomes import Outcome
 
 
 def card_fields(card_type: str | None) -> ComposeResult:
@@ -108,8 +99,7 @@ class IdentificationScreen(StepScreen):
 
     @on(LinkButton.Pressed, "#generate")
     def generate(self) -> None:
-        self.session.branch = journey.Branch.NEW_CODE
-        self.mes_app.goto(journey.Step.NEW_CODE)
+        self.mes_app.go(self.mes_app.engine.take(Offer.NEW_CODE, self.STEP))
 
     @on(ActionButton.Pressed, "#cancel")
     def cancel(self) -> None:
@@ -129,20 +119,10 @@ class IdentificationScreen(StepScreen):
         if values is None:
             return
         code, nir, card_type, serial = values
-        self.session.card_type = card_type
-        self.call_service(
-            lambda service: service.identify(code, nir, card_type, serial),
-            self._identified,
-            lambda error: show_service_error(self, error),
+        self.call_engine(
+            lambda engine: engine.identify(code, nir, card_type, serial), self._identified
         )
 
-    def _identified(self, person: Any) -> None:
-        from mes_tui.models import Status
-
-        if person.status is Status.ACTIVE:
-            # Nothing to do here for them: keep nothing of them in the session either.
-            self.show_refusal(t.ALREADY_ACTIVE)
-            return
-        self.session.person = person
-        self.session.branch = journey.Branch.ACTIVATION
-        self.mes_app.restart_at(journey.Step.DECISION)
+    def _identified(self, outcome: Outcome) -> None:
+        # Already active: refused here, nothing of them kept (the engine forgets them).
+        self.show_outcome(outcome)

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from mes_tui import formats, journey
-from mes_tui.models import PersonView
+from mes_tui.engine.outcomes import Outcome, Refused
 from mes_tui.screens.base import PasswordScreen
 from mes_tui.texts import login as t
 from mes_tui.widgets.controls import ActionButton, LinkButton
@@ -76,21 +76,12 @@ class LoginScreen(PasswordScreen):
             self.show_field_errors(errors)
             return
         self.clear_errors()
-        self.call_service(
-            lambda service: service.login(identifier, password),
-            self._signed_in,
-            self._refused,
-        )
+        self.call_engine(lambda engine: engine.login(identifier, password), self._answered)
 
-    def _signed_in(self, person: PersonView) -> None:
+    def _answered(self, outcome: Outcome) -> None:
         self._input("password").value = ""
-        self.session.person = person
-        self.session.identifier = person.identifier
-        self.session.branch = journey.Branch.ACTIVATION
-        self.mes_app.restart_at(journey.Step.HOME)
-
-    def _refused(self, error: object) -> None:
-        # One message for every failure, at the top: it must not say which field was wrong.
-        password = self._input("password")
-        password.value = ""
-        self.show_refusal(getattr(error, "message", str(error)))
+        if isinstance(outcome, Refused) and outcome.go is None:
+            # One message for every failure, at the top: it must not say which field was wrong.
+            self.show_refusal(outcome.message)
+            return
+        self.show_outcome(outcome)

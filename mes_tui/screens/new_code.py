@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,9 +10,10 @@ from textual.widgets import Input, Static
 
 from mes_tui import formats, journey
 from mes_tui.engine import CodeRequest
+from mes_tui.presenters import serial_help, serial_hint
 from mes_tui.screens.base import StepScreen
-from mes_tui.screens.forms import FieldCheck, show_service_error, validated
-from mes_tui.screens.identification import card_checks, card_fields, serial_help, serial_hint
+from mes_tui.screens.forms import FieldCheck, validated
+from mes_tui.screens.identification import card_checks, card_fields
 from mes_tui.texts import identification as ti
 from mes_tui.texts import new_code as t
 from mes_tui.texts import vitale as tv
@@ -167,14 +166,7 @@ class NewCodeScreen(StepScreen):
         if values is None:
             return
         request = CodeRequest(*values)
-        self.session.card_type = request.card_type
-        self.call_service(
-            lambda service: service.find_code_recipient(
-                request.nir_without_key, request.birth_date, request.card_type, request.serial
-            ),
-            lambda masked: self.app.push_screen(CodeDeliveryScreen(request, masked)),
-            lambda error: show_service_error(self, error),
-        )
+        self.call_engine(lambda engine: engine.find_code_recipient(request), self.show_outcome)
 
 
 def _serial_hint(card: str | None) -> str:
@@ -185,17 +177,16 @@ def _serial_hint(card: str | None) -> str:
 
 
 class CodeDeliveryScreen(StepScreen):
+    """The address the code would go to (masked), as the engine gave it with the step
+    (``Go.notice``); the request itself stays with the engine until it is confirmed."""
+
     STEP = journey.Step.CODE_DELIVERY
     FIRST_FOCUS = "#validate"
 
-    def __init__(self, request: CodeRequest, masked_to: str) -> None:
-        self.request = request
-        self.masked_to = masked_to
-        super().__init__()
-
     def compose_body(self) -> ComposeResult:
         yield Static(Content(t.DELIVERY_MODE), classes="intro")
-        yield Static(Content(t.DELIVERY_EMAIL.format(to=self.masked_to)), id="masked-to")
+        masked_to = self.arrival_notice or ""
+        yield Static(Content(t.DELIVERY_EMAIL.format(to=masked_to)), id="masked-to")
         yield HelpPanel(t.WRONG_DETAILS_TITLE, t.WRONG_DETAILS, id="wrong-details")
         with Horizontal(classes="actions"):
             yield ActionButton(t.BACK, id="back")
@@ -207,15 +198,4 @@ class CodeDeliveryScreen(StepScreen):
 
     @on(ActionButton.Pressed, "#validate")
     def send(self) -> None:
-        r = self.request
-        self.call_service(
-            lambda service: service.request_provisional_code(
-                r.nir_without_key, r.birth_date, r.card_type, r.serial
-            ),
-            self._sent,
-        )
-
-    def _sent(self, sent: Any) -> None:
-        self.session.notice = t.SENT.format(to=sent.masked_to)
-        self.session.branch = journey.Branch.ACTIVATION
-        self.mes_app.restart_at(journey.Step.IDENTIFY)
+        self.call_engine(lambda engine: engine.send_new_code(), self.show_outcome)

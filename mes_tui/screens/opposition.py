@@ -7,9 +7,7 @@ once; leaving the last screen before saving it asks first (Terminer, Escape, Ctr
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,16 +18,12 @@ from textual.widgets import Static
 
 from mes_tui import journey
 from mes_tui.screens.base import StepScreen
-from mes_tui.screens.confirm import ConfirmScreen
-from mes_tui.screens.forms import show_service_error
 from mes_tui.screens.profiles_host import ProfilesHostScreen
+from mes_tui.screens.receipt_flow import confirm_leaving, next_person, request_receipt
 from mes_tui.texts import opposition as t
 from mes_tui.widgets.controls import ActionButton
 from mes_tui.widgets.profiles import ProfilesPanel
 from mes_tui.widgets.receipt import ReceiptPanel
-
-if TYPE_CHECKING:
-    pass
 
 
 class OpposeConfirmScreen(StepScreen):
@@ -54,85 +48,6 @@ class OpposeConfirmScreen(StepScreen):
     @on(ActionButton.Pressed, "#continue")
     def confirm(self) -> None:
         self.call_engine(lambda journey: journey.oppose(), self.show_outcome)
-
-
-# -- the receipt, shared with a profile's page ---------------------------------------------------
-def request_receipt(
-    screen: StepScreen,
-    event: ReceiptPanel.SaveRequested,
-    nir: str,
-    *,
-    on_saved: Callable[[Path], Any] | None = None,
-) -> None:
-    """Save the receipt of ``nir``'s opposition where the panel of ``event`` says; the outcome
-    goes back to the panel, a folder problem next to its field (nothing else is lost). Once
-    saved, the download is gone and focus moves to the notice that says where the file is."""
-    panel = event.panel
-    if not event.folder:
-        screen.show_field_errors([(panel.folder_field, t.FOLDER_EMPTY)])
-        return
-    folder = Path(event.folder).expanduser().absolute()
-
-    def saved(path: Path) -> None:
-        screen.clear_errors()
-        panel.mark_saved(path)
-        if on_saved is not None:
-            on_saved(path)
-        notice = panel.query_one("#saved")
-        notice.focus(scroll_visible=False)
-        screen.call_after_refresh(notice.scroll_visible, animate=False)
-
-    def refused(error: Any) -> None:
-        from mes_tui.services.errors import InvalidInput, ReceiptUnavailable
-
-        if isinstance(error, ReceiptUnavailable):
-            panel.mark_unavailable()
-            screen.show_refusal(error.message)  # focus goes to the message at the top
-        elif isinstance(error, InvalidInput):
-            show_service_error(screen, error)
-        else:
-            screen.show_refusal(error.message)
-
-    receipts = screen.mes_app.engine.receipts
-    screen.call_service(lambda service: receipts.save(service, nir, folder), saved, refused)
-
-
-def confirm_leaving(screen: StepScreen, panel: ReceiptPanel, leave: Callable[[], Any]) -> None:
-    """``leave()`` at once if the receipt is saved (or gone); else after asking."""
-    if not panel.pending:
-        leave()
-        return
-
-    def answered(yes: bool | None) -> None:
-        if yes:
-            leave()
-
-    screen.app.push_screen(
-        ConfirmScreen(t.LEAVE_TITLE, t.LEAVE_BODY, yes=t.LEAVE_YES, no=t.LEAVE_NO), answered
-    )
-
-
-def receipt_pending(screen: StepScreen) -> bool:
-    """True if a receipt on any open screen can still be saved."""
-    return any(
-        panel.pending for shown in screen.app.screen_stack for panel in shown.query(ReceiptPanel)
-    )
-
-
-def next_person(screen: StepScreen) -> None:
-    """Ctrl+N: if a receipt would be lost, ask about it (and only about it); else the app's
-    own question about the person in progress."""
-    if not receipt_pending(screen):
-        screen.mes_app.action_new_session()
-        return
-
-    def answered(yes: bool | None) -> None:
-        if yes:
-            screen.mes_app.wipe()
-
-    screen.app.push_screen(
-        ConfirmScreen(t.LEAVE_TITLE, t.LEAVE_BODY, yes=t.LEAVE_YES, no=t.LEAVE_NO), answered
-    )
 
 
 class OpposedScreen(ProfilesHostScreen):
@@ -175,10 +90,7 @@ class OpposedScreen(ProfilesHostScreen):
     def download(self, event: ReceiptPanel.SaveRequested) -> None:
         person = self.session.person
         assert person is not None
-        request_receipt(self, event, person.nir, on_saved=self._saved)
-
-    def _saved(self, path: Path) -> None:
-        self.session.receipt_path = str(path)
+        request_receipt(self, event, person.nir)
 
     # -- leaving --------------------------------------------------------------------------
     def action_back(self) -> None:

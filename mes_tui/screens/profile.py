@@ -10,7 +10,6 @@ back to the list, which shows the new status.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -21,11 +20,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from mes_tui import journey
+from mes_tui.engine.outcomes import Refused
 from mes_tui.models import ProfileView, Status
-from mes_tui.presenters import status_text
+from mes_tui.presenters import certified_name, profile_actions, status_text
 from mes_tui.screens.base import StepScreen
 from mes_tui.screens.confirm import ConfirmScreen
-from mes_tui.screens.opposition import confirm_leaving, next_person, request_receipt
+from mes_tui.screens.receipt_flow import confirm_leaving, next_person, request_receipt
 from mes_tui.texts import opposition as to
 from mes_tui.texts import profile as t
 from mes_tui.texts import safe
@@ -35,9 +35,8 @@ from mes_tui.widgets.fields import FormField
 from mes_tui.widgets.receipt import ReceiptPanel
 
 if TYPE_CHECKING:
-    from mes_tui.models import PersonView
-    from mes_tui.services.api import MesService
-    from mes_tui.services.errors import DecisionConflict
+    from mes_tui.engine.outcomes import Done
+    from mes_tui.services.api import Decision
 
 ACTIVATE = "activate"
 OPPOSE = "oppose"
@@ -45,27 +44,10 @@ OPPOSE = "oppose"
 
 def options_for(status: Status) -> list[Option]:
     """The decisions that change something for a profile in ``status``."""
-    if status is Status.ACTIVE:
-        return [Option(OPPOSE, t.CLOSE, t.CLOSE_DETAIL)]
-    if status is Status.OPPOSEE:
-        return [Option(ACTIVATE, t.ACTIVATE, t.REACTIVATE_DETAIL)]
     return [
-        Option(ACTIVATE, t.ACTIVATE, t.ACTIVATE_DETAIL),
-        Option(OPPOSE, t.OPPOSE, t.OPPOSE_DETAIL),
+        Option(ACTIVATE if action.status is Status.ACTIVE else OPPOSE, action.label, action.detail)
+        for action in profile_actions(status)
     ]
-
-
-def certified_name(profile: ProfileView) -> str:
-    """``Vincent CAPANELLI``: first names as recorded, the last name in capitals."""
-    return safe.printable(f"{profile.first_name} {profile.last_name.upper()}")
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What recording a decision gave: the holder afresh, and the refusal if there was one."""
-
-    holder: PersonView
-    conflict: DecisionConflict | None = None
 
 
 class ProfileScreen(StepScreen):
@@ -187,39 +169,27 @@ class ProfileScreen(StepScreen):
 
     def record(self, status: Status, *, certified: bool) -> None:
         """Record ``status`` for the profile, if it still has the status the person saw."""
-        holder = self.session.person
-        assert holder is not None
-        holder_nir, profile_nir, seen = holder.nir, self.profile.nir, self.profile.status
+        profile_nir, seen = self.profile.nir, self.profile.status
+        self.call_engine(
+            lambda engine: engine.decide_profile(profile_nir, status, seen, certified=certified),
+            self._recorded,
+        )
 
-        def decide(service: MesService) -> _Outcome:
-            from mes_tui.services.errors import DecisionConflict
-
-            try:
-                service.decide_profile(
-                    holder_nir,
-                    profile_nir,
-                    status,
-                    expected=seen,
-                    certified_legal_representative=certified,
-                )
-            except DecisionConflict as conflict:
-                return _Outcome(service.get_person(holder_nir), conflict)
-            return _Outcome(service.get_person(holder_nir))
-
-        self.call_service(decide, self._recorded, self._refused)
-
-    def _recorded(self, outcome: _Outcome) -> None:
-        self.session.person = outcome.holder
+    def _recorded(self, outcome: Done[Decision] | Refused) -> None:
+        # The engine read the holder again in every case: the page shows what is recorded.
         self.call_later(self._show_outcome, outcome)
 
-    async def _show_outcome(self, outcome: _Outcome) -> None:
-        fresh = next((p for p in outcome.holder.profiles if p.nir == self.profile.nir), None)
+    async def _show_outcome(self, outcome: Done[Decision] | Refused) -> None:
+        holder = self.session.person
+        profiles = holder.profiles if holder is not None else ()
+        fresh = next((p for p in profiles if p.nir == self.profile.nir), None)
         if fresh is None:  # no longer attached: nothing to show here
             self.mes_app.go_back()
             return
-        if outcome.conflict is not None:
-            await self.show_profile(fresh)
-            self.show_refusal(outcome.conflict.message)
+        if isinstance(outcome, Refused):
+            if fresh != self.profile:  # somebody decided meanwhile: show what now stands
+                await self.show_profile(fresh)
+            self.show_refused(outcome)
             return
         if fresh.status is Status.OPPOSEE:
             await self.show_profile(fresh, opposed=True)
@@ -228,14 +198,6 @@ class ProfileScreen(StepScreen):
             t.ACTIVATED.format(name=safe.printable(fresh.display_name)), markup=False, timeout=8
         )
         self.mes_app.go_back()
-
-    def _refused(self, error: Any) -> None:
-        from mes_tui.services.errors import CertificationRequired
-
-        if isinstance(error, CertificationRequired) and self.query("#field-certify"):
-            self.show_field_errors([(self.query_one("#field-certify", FormField), error.message)])
-        else:
-            self.show_refusal(error.message)
 
     # -- the receipt, after an opposition -------------------------------------------------
     @on(ReceiptPanel.SaveRequested, "#receipt")

@@ -46,12 +46,12 @@ class WelcomeScreen(StepScreen):
 
     @on(ActionButton.Pressed, "#start")
     def start(self) -> None:
-        self.mes_app.start_journey(journey.Branch.ACTIVATION, journey.Step.IDENTIFY)
+        self.mes_app.go(self.mes_app.engine.start(journey.Branch.ACTIVATION))
 
     @on(LinkButton.Pressed, "#generate")
     def generate(self) -> None:
-        self.mes_app.start_journey(journey.Branch.NEW_CODE, journey.Step.NEW_CODE)
+        self.mes_app.go(self.mes_app.engine.start(journey.Branch.NEW_CODE))
 
     @on(LinkButton.Pressed, "#login")
     def login(self) -> None:
-        self.mes_app.start_journey(journey.Branch.ACTIVATION, journey.Step.LOGIN)
+        self.mes_app.go(self.mes_app.engine.to_login())

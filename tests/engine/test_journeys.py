@@ -510,3 +510,12 @@ def test_the_decision_shown_when_coming_back(journey: Journey) -> None:
     assert journey.chosen_decision() is None  # the conditions were not accepted
     journey.decide(Branch.ACTIVATION, accepted_terms=True)
     assert journey.chosen_decision() is Branch.ACTIVATION
+
+
+def test_a_code_asked_again_too_soon_and_a_receipt_gone_are_told_apart() -> None:
+    too_soon = refusal(e.ResendTooSoon(20), Step.CONTACTS)
+    assert too_soon.too_soon and not too_soon.gone
+    wrong = refusal(e.OtpInvalid(2), Step.CONTACTS)
+    assert not wrong.too_soon and not wrong.gone
+    gone = refusal(e.ReceiptUnavailable(), Step.OPPOSED)
+    assert gone.gone and gone.go is None and gone.field is None

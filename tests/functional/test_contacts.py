@@ -142,7 +142,7 @@ async def test_continue_goes_to_credentials(
     steps: list[journey.Step] = []
     async with app.run_test(size=SIZE) as pilot:
         await open_contacts(app, service, pilot)
-        monkeypatch.setattr(app, "goto", steps.append)
+        monkeypatch.setattr(app, "go", lambda go, refused=None: steps.append(go.step))
         app.screen.query_one("#continue", ActionButton).focus()
         await pilot.press("enter")
         await pilot.pause()

@@ -401,10 +401,10 @@ async def test_deliveries_naming_a_person_pop_up_literally(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.screen.focused is not None)
         assert app.engine is not None  # it hears the session's messages from now on
-        sent = service.request_provisional_code(
+        service.request_provisional_code(
             nir[:13], date(1975, 5, 1), CardType.SANS_PHOTO, "0987650002"
         )
-        app.collect_messages(sent)
+        app.show_messages_since(0)  # its message reached the engine through the feed
         await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
         await pilot.pause()
         assert not leaks(app)
@@ -475,7 +475,7 @@ async def test_escapes_in_simulated_messages_never_reach_the_terminal(
         await wait_for(pilot, lambda: app.screen.focused is not None)
         assert app.engine is not None  # it hears the session's messages from now on
         service.feed.publish(forged)  # as the simulation hands a message over
-        app.collect_messages(None)
+        app.show_messages_since(0)
         await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
         await pilot.pause()
         assert not leaks(app)

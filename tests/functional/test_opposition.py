@@ -143,7 +143,7 @@ async def test_whole_opposition_for_martine(app: MesApp, service: Any, data_dir:
         assert stat.S_IMODE(default_folder.stat().st_mode) == 0o700
         assert shows(app, f"Justificatif enregistré : {receipt}")
         assert focused_id(app) == "saved"  # the notice of where the file is has the focus
-        assert app.session.receipt_path == str(receipt)
+        assert opposed.query_one(ReceiptPanel).saved_path == receipt  # the panel says it is saved
 
         # The download action is gone, and the back office refuses a second receipt.
         panel = opposed.query_one(ReceiptPanel)

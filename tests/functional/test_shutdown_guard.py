@@ -132,7 +132,7 @@ async def test_an_answer_of_the_back_office(service: Any, closing: bool) -> None
         await wait_for_screen(pilot, WelcomeScreen)
         if closing:
             app.exit()
-        # From a worker thread, as StepScreen.call_service and the receipt panel do.
+        # From a worker thread, as StepScreen.call_engine and the receipt panel do.
         await asyncio.to_thread(app.call_from_worker, answers.append, "answer")
         assert answers == ([] if closing else ["answer"])
     await asyncio.to_thread(app.call_from_worker, answers.append, "late")

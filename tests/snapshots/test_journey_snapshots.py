@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 
 from mes_tui import journey
 from mes_tui.app import MesApp
+from mes_tui.engine import Go
 from mes_tui.models import CardType
 from mes_tui.preferences import Preferences
 from mes_tui.screens.new_code import CodeDeliveryScreen, CodeRequest
@@ -130,12 +131,11 @@ def test_code_delivery(app: MesApp, snap_compare: Any) -> None:
         request = CodeRequest(
             MARTINE_NIR[:13], date(1976, 6, 16), CardType.SANS_PHOTO, MARTINE_SERIAL
         )
-        masked = app.service.find_code_recipient(
-            request.nir_without_key, request.birth_date, request.card_type, request.serial
-        )
-        app.session.branch = journey.Branch.NEW_CODE
-        app.push_screen(CodeDeliveryScreen(request, masked))
+        go = app.engine.find_code_recipient(request)
+        assert isinstance(go, Go)
+        app.go(go)
         await settle(pilot)
+        assert isinstance(app.screen, CodeDeliveryScreen)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

@@ -14,23 +14,9 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import mes_tui
 
 PACKAGE = Path(mes_tui.__file__).parent
-
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset(
-        {"mes_tui.screens.opposition", "mes_tui.screens.profiles_host", "mes_tui.screens.profile"}
-    ): (
-        "profile.py uses the receipt and leaving helpers of opposition.py, whose OpposedScreen "
-        "derives from ProfilesHostScreen, which opens ProfileScreen: to be broken by moving "
-        "those helpers to a module of their own when the two screens are ported to the engine"
-    ),
-}
-"""Cycles left for now, each with why and how it goes away. Any other cycle fails the test, and
-so does a known one that gains a module."""
 
 
 def module_name(path: Path) -> str:
@@ -152,15 +138,6 @@ def test_no_module_of_the_screens_imports_the_app() -> None:
     assert graph["mes_tui.host"].isdisjoint({"mes_tui.app", *screens})
 
 
-def test_no_import_cycle_but_the_known_ones() -> None:
-    graph = import_graph()
-    unexpected = [c for c in cycles(graph) if frozenset(c) not in KNOWN_CYCLES]
-    assert not unexpected, "import cycles in mes_tui/:\n" + "\n".join(
-        describe(graph, component) for component in unexpected
-    )
-
-
-@pytest.mark.xfail(reason="the known cycles of KNOWN_CYCLES, listed there with their way out")
 def test_no_import_cycle_at_all() -> None:
     graph = import_graph()
     found = cycles(graph)
