@@ -337,7 +337,9 @@ class Journey:
         challenge = self._call(
             Step.CONTACTS, lambda: self.service.resend_contact_code(ticket, nir, channel)
         )
-        return challenge if isinstance(challenge, Refused) else Done(challenge)
+        return (
+            self._closing_change(challenge) if isinstance(challenge, Refused) else Done(challenge)
+        )
 
     def verify_contact_code(self, channel: Channel, code: str) -> Done[PersonView] | Refused:
         nir, ticket = self.person.nir, self.session.ticket
@@ -345,9 +347,16 @@ class Journey:
             Step.CONTACTS, lambda: self.service.verify_contact_code(ticket, nir, channel, code)
         )
         if isinstance(person, Refused):
-            return person
+            return self._closing_change(person)
         self.session.person = person
         return Done(person)
+
+    def _closing_change(self, refused: Refused) -> Refused:
+        """A refusal that ends a contact change (``go`` back to the summary): the person is read
+        again, the summary shows what the registry holds (a change made at another desk)."""
+        if refused.go is not None and refused.go.step is Step.CONTACTS:
+            self.refresh()
+        return refused
 
     def contacts_done(self) -> Go:
         return Go(Step.CREDENTIALS, Branch.ACTIVATION)

@@ -86,6 +86,11 @@ class ContactsScreen(StepScreen):
             return
         self.refresh_summary()
 
+    def on_screen_resume(self) -> None:
+        # Back from a change closed by the back office: show what the registry holds now.
+        if self._shown is not self.session.person and self.session.person is not None:
+            self.refresh_summary()
+
     def refresh_summary(self) -> None:
         """Show the contact details of ``session.person``."""
         person = self.session.person

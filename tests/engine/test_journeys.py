@@ -319,6 +319,19 @@ def test_no_code_under_way_goes_back_to_the_summary(journey: Journey) -> None:
     assert outcome.go == Go(Step.CONTACTS, Branch.ACTIVATION)
 
 
+def test_a_change_verified_elsewhere_shows_on_the_summary_it_leads_back_to(
+    journey: Journey, service: SimulatedService
+) -> None:
+    identified_martine(journey)
+    assert isinstance(journey.start_contact_change(Channel.EMAIL, "martine@exemple.fr"), Done)
+    code = last_code(service, "martine@exemple.fr")
+    service.verify_contact_code(MARTINE, Channel.EMAIL, code)  # at another desk, meanwhile
+    outcome = journey.verify_contact_code(Channel.EMAIL, code)
+    assert isinstance(outcome, Refused)
+    assert outcome.go == Go(Step.CONTACTS, Branch.ACTIVATION)
+    assert journey.person.email == "martine@exemple.fr"  # as the registry now has it
+
+
 def test_a_failed_new_code_request_stays_on_its_form(journey: Journey) -> None:
     request = CodeRequest(MARTINE[:13], date(1950, 1, 1), SANS, MARTINE_SERIAL)
     outcome = journey.find_code_recipient(request)

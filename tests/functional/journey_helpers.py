@@ -232,3 +232,23 @@ def newest_code(service: MesService, purpose: str = "code_provisoire") -> str:
         if message.purpose == purpose and message.code is not None:
             return message.code
     raise AssertionError(f"no {purpose} message in the outbox")
+
+
+def identified(app: Any, code: str, nir: str, card_type: Any, serial: str) -> Any:
+    """The person identified through the app's journey engine, as the identification screen
+    leaves them (their ticket kept for the calls that follow); the person is returned."""
+    from mes_tui.engine import Go
+
+    outcome = app.engine.identify(code, nir, card_type, serial)
+    assert isinstance(outcome, Go), outcome
+    return app.session.person
+
+
+def opposed(app: Any) -> Any:
+    """The identified person's opposition, recorded through the app's engine; the person as
+    the registry now has them is returned."""
+    from mes_tui.engine import Go
+
+    outcome = app.engine.oppose()
+    assert isinstance(outcome, Go), outcome
+    return app.session.person

@@ -17,18 +17,17 @@ from mes_tui.screens.keys import KeysScreen
 from mes_tui.screens.login import LoginScreen
 from mes_tui.screens.settings import SettingsScreen
 from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.services import TicketedService
 from mes_tui.texts import ui as t
 from mes_tui.widgets.choice_list import ChoiceList
 from mes_tui.widgets.controls import Tick
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import focused_id, settle, wait_for_screen
+from tests.functional.journey_helpers import focused_id, identified, settle, wait_for_screen
 from tests.screen_text import screen_lines, screen_text
 
 
 async def at_decision(app: MesApp, service, pilot) -> None:  # type: ignore[no-untyped-def]
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     app.restart_at(journey.Step.DECISION)
     await settle(pilot)
 
@@ -225,7 +224,7 @@ async def test_quit_without_data_does_not_ask(app: MesApp) -> None:
 
 # -- colours ----------------------------------------------------------------------------------
 async def test_settings_change_theme_and_are_remembered(service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = MesApp(service=service, preferences=Preferences(), save_preferences=True)
+    app = MesApp(service=TicketedService(service), preferences=Preferences(), save_preferences=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
@@ -255,7 +254,7 @@ async def test_settings_say_whether_they_were_saved(  # type: ignore[no-untyped-
     if not writable:
         (tmp_path / "a-file").write_text("")
         monkeypatch.setenv("MES_TUI_CONFIG_DIR", str(tmp_path / "a-file" / "mes-tui"))
-    app = MesApp(service=service, preferences=Preferences(), save_preferences=True)
+    app = MesApp(service=TicketedService(service), preferences=Preferences(), save_preferences=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
@@ -272,7 +271,7 @@ async def test_settings_say_whether_they_were_saved(  # type: ignore[no-untyped-
 
 
 async def test_settings_escape_undoes_the_preview(service) -> None:  # type: ignore[no-untyped-def]
-    app = MesApp(service=service, preferences=Preferences(theme="mes-sombre"))
+    app = MesApp(service=TicketedService(service), preferences=Preferences(theme="mes-sombre"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")
         await settle(pilot)
@@ -315,7 +314,7 @@ async def _every_focusable_in_view(app: MesApp, pilot) -> None:  # type: ignore[
 
 async def test_every_screen_fits_80x24_and_60x20(service) -> None:  # type: ignore[no-untyped-def]
     for size in ((80, 24), (60, 20)):
-        app = MesApp(service=service)
+        app = MesApp(service=TicketedService(service))
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
             for step in (journey.Step.IDENTIFY, journey.Step.NEW_CODE):
@@ -324,9 +323,7 @@ async def test_every_screen_fits_80x24_and_60x20(service) -> None:  # type: igno
                 await _every_focusable_in_view(app, pilot)
                 app.back_to_welcome()
                 await settle(pilot)
-            app.session.person = service.identify(
-                MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-            )
+            identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
             for step in STEPS_AFTER_IDENTIFICATION:
                 app.restart_at(step)
                 await settle(pilot)

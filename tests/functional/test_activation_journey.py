@@ -21,7 +21,7 @@ from mes_tui.screens.decision import DecisionScreen
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.new_code import CodeDeliveryScreen, NewCodeScreen
 from mes_tui.screens.welcome import WelcomeScreen
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services.api import RegistryEntry
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.hashing import PasswordHashing
@@ -47,6 +47,7 @@ from tests.functional.journey_helpers import (
     fill_new_code,
     focused_id,
     hint_shown,
+    identified,
     newest_code,
     press_button,
     screen_text,
@@ -75,7 +76,7 @@ def service(data_dir: Path, clock: FakeClock) -> SimulatedService:
 
 @pytest.fixture
 def app(service: SimulatedService) -> MesApp:
-    return MesApp(service=service, show_messages=False)
+    return MesApp(service=TicketedService(service), show_messages=False)
 
 
 def entry(service: SimulatedService, nir: str) -> RegistryEntry:
@@ -328,9 +329,7 @@ async def test_karim_activates_with_the_code_of_his_invitation(
 async def test_tab_leaves_a_taken_identifier(app: MesApp, service: SimulatedService) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
-        app.session.person = service.identify(
-            MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-        )
+        identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
         app.session.accepted_terms = True
         app.goto(journey.Step.CREDENTIALS)
         await wait_for_screen(pilot, CredentialsScreen)

@@ -39,6 +39,7 @@ from tests.functional.journey_helpers import (
     THOMAS_SERIAL,
     fill_identification,
     focused_id,
+    identified,
     press_button,
     screen_text,
     settle,
@@ -191,9 +192,7 @@ async def test_a_screen_still_being_built_when_needed_shows_whole(service: Any, 
         building = asyncio.ensure_future(app.build_screens_ahead())
         for _ in range(turns):  # how far the building got: from nothing to mounted
             await asyncio.sleep(0)
-        app.session.person = service.identify(
-            MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-        )
+        identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
         app.restart_at(Step.DECISION)
         await wait_for_screen(pilot, DecisionScreen)
         await building

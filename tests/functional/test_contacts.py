@@ -19,7 +19,7 @@ from mes_tui.services.clock import FakeClock
 from mes_tui.widgets.controls import ActionButton, LinkButton
 from mes_tui.widgets.fields import FormField
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import settle, until_pressable, wait_for
+from tests.functional.journey_helpers import identified, settle, until_pressable, wait_for
 from tests.simulation import admin
 
 MARTINE_EMAIL = "dlfr-cn5-tma-support-cobra@atos.net"
@@ -46,9 +46,7 @@ def field_error(app: MesApp, field_id: str) -> str:
 
 
 async def open_contacts(app: MesApp, service: MesService, pilot: Pilot[None]) -> None:
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     app.goto(journey.Step.CONTACTS)
     await pilot.pause()
     assert isinstance(app.screen, ContactsScreen)

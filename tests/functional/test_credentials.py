@@ -22,7 +22,7 @@ from mes_tui.widgets.fields import ErrorSummary, FormField
 from mes_tui.widgets.password import PasswordChecklist
 from mes_tui.widgets.profiles import ProfileList, ProfileRow
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import until_pressable, wait_for
+from tests.functional.journey_helpers import identified, until_pressable, wait_for
 from tests.simulation import admin
 
 GOOD_PASSWORD = "Vert&Olive2024"
@@ -35,9 +35,7 @@ def text_of(widget: Static) -> str:
 
 
 async def open_credentials(app: MesApp, service: Any, pilot: Pilot[Any]) -> CredentialsScreen:
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     app.session.accepted_terms = True
     app.goto(journey.Step.CREDENTIALS)
     await wait_for(pilot, lambda: isinstance(app.screen, CredentialsScreen))

@@ -17,7 +17,7 @@ from mes_tui.screens.decision import DecisionScreen
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.reading import ReadingScreen
 from mes_tui.screens.welcome import WelcomeScreen
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.errors import ImportRejected
 from mes_tui.texts import decision as td
@@ -55,7 +55,7 @@ def service(data_dir: Path, clock: FakeClock) -> SimulatedService:
 
 @pytest.fixture
 def app(service: SimulatedService) -> MesApp:
-    return MesApp(service=service, show_messages=False)
+    return MesApp(service=TicketedService(service), show_messages=False)
 
 
 async def open_decision(

@@ -12,8 +12,9 @@ from mes_tui.models import CardType
 from mes_tui.screens.confirm import ConfirmScreen
 from mes_tui.screens.idle import IdleScreen
 from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.services import TicketedService
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import settle, wait_for, wait_for_screen
+from tests.functional.journey_helpers import identified, settle, wait_for, wait_for_screen
 from tests.screen_text import screen_text
 
 TRACES = ("Martine", "LEGUELLEC", "Leguellec", MARTINE_NIR, "1 16 30 44", MARTINE_CODE, "dlfr-cn5")
@@ -33,9 +34,7 @@ def everything_visible_or_kept(app: MesApp) -> str:
 
 
 async def serve_martine_until_contacts(app: MesApp, service, pilot) -> None:  # type: ignore[no-untyped-def]
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     app.session.accepted_terms = True
     app.restart_at(journey.Step.DECISION)
     await settle(pilot)
@@ -187,7 +186,7 @@ async def test_messages_turned_off_by_the_administrator_stay_off(service) -> Non
     from mes_tui.screens.messages import MessagesScreen
     from mes_tui.screens.settings import SettingsScreen
 
-    app = MesApp(service=service, show_messages=False)
+    app = MesApp(service=TicketedService(service), show_messages=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "Messages" not in screen_text(app).splitlines()[-1]  # not offered in the footer

@@ -27,7 +27,7 @@ from textual.widgets._toast import Toast
 from mes_tui import journey
 from mes_tui.app import MesApp
 from mes_tui.backoffice import BackOffice
-from mes_tui.models import CardType, Channel, Status, nir_key
+from mes_tui.models import CardType, Channel, nir_key
 from mes_tui.screens.contacts import ContactEditScreen, ContactsScreen
 from mes_tui.screens.credentials import CredentialsScreen
 from mes_tui.screens.identification import IdentificationScreen
@@ -45,6 +45,8 @@ from tests.functional.journey_helpers import (
     MARTINE_NIR,
     MARTINE_SERIAL,
     SIZE,
+    identified,
+    opposed,
     screen_text,
     settle,
     summary_text,
@@ -169,10 +171,8 @@ def app(service: SimulatedService) -> MesApp:
     )
 
 
-def identified(app: MesApp, service: SimulatedService) -> None:
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+def identify_martine(app: MesApp, service: SimulatedService) -> None:
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
 
 
 # -- pastes into every form ------------------------------------------------------------------------
@@ -195,7 +195,7 @@ async def at_login(app: MesApp, service: SimulatedService, pilot: Pilot[None]) -
 
 
 async def at_email(app: MesApp, service: SimulatedService, pilot: Pilot[None]) -> str:
-    identified(app, service)
+    identify_martine(app, service)
     app.goto(journey.Step.CONTACTS)
     await wait_for_screen(pilot, ContactsScreen)
     app.screen.query_one("#edit-email", LinkButton).focus()
@@ -205,7 +205,7 @@ async def at_email(app: MesApp, service: SimulatedService, pilot: Pilot[None]) -
 
 
 async def at_mobile(app: MesApp, service: SimulatedService, pilot: Pilot[None]) -> str:
-    identified(app, service)
+    identify_martine(app, service)
     app.goto(journey.Step.CONTACTS)
     await wait_for_screen(pilot, ContactsScreen)
     app.screen.query_one("#edit-mobile", LinkButton).focus()
@@ -225,7 +225,7 @@ async def at_one_time_code(app: MesApp, service: SimulatedService, pilot: Pilot[
 
 
 async def at_credentials(app: MesApp, service: SimulatedService, pilot: Pilot[None]) -> str:
-    identified(app, service)
+    identify_martine(app, service)
     app.session.accepted_terms = True
     app.goto(journey.Step.CREDENTIALS)
     await wait_for_screen(pilot, CredentialsScreen)
@@ -233,9 +233,8 @@ async def at_credentials(app: MesApp, service: SimulatedService, pilot: Pilot[No
 
 
 async def at_receipt(app: MesApp, service: SimulatedService, pilot: Pilot[None]) -> str:
-    identified(app, service)
-    service.oppose(MARTINE_NIR, expected=Status.EN_ATTENTE)
-    app.session.person = service.get_person(MARTINE_NIR)
+    identify_martine(app, service)
+    opposed(app)
     app.session.branch = journey.Branch.OPPOSITION
     app.restart_at(journey.Step.OPPOSED)
     await wait_for_screen(pilot, OpposedScreen)
@@ -364,7 +363,7 @@ async def test_names_with_markup_render_literally_on_every_screen(
 ) -> None:
     nir, code = import_people(service, MARKUP_FIRST, MARKUP_LAST)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.session.person = service.identify(code, nir, CardType.SANS_PHOTO, "0987650002")
+        identified(app, code, nir, CardType.SANS_PHOTO, "0987650002")
         text = await visit(pilot, journey.Step.DECISION)
         assert "Bonjour [b]Jean[/b]" in text
         text = await visit(pilot, journey.Step.HOME)
@@ -382,9 +381,8 @@ async def test_a_child_with_a_markup_name_is_managed_literally(
 
     nir, code = import_people(service, "Jean", "DUPONT")
     async with app.run_test(size=(120, 40)) as pilot:
-        app.session.person = service.identify(code, nir, CardType.SANS_PHOTO, "0987650002")
-        service.oppose(nir, expected=Status.EN_ATTENTE)
-        app.session.person = service.get_person(nir)
+        identified(app, code, nir, CardType.SANS_PHOTO, "0987650002")
+        opposed(app)
         await visit(pilot, journey.Step.HOME)
         (child,) = app.session.person.profiles
         app.push_screen(ProfileScreen(child))
@@ -443,12 +441,11 @@ def tamper(service: SimulatedService, nir: str, first: str, last: str) -> None:
 async def test_escapes_in_stored_names_never_reach_the_terminal(
     app: MesApp, service: SimulatedService, step: journey.Step
 ) -> None:
-    identified(app, service)
+    identify_martine(app, service)
     tamper(service, MARTINE_NIR, ESCAPED_FIRST, ESCAPED_LAST)
     tamper(service, d.BRIGITTE, ESCAPED_FIRST, ESCAPED_LAST)
     if step is journey.Step.OPPOSED:
-        service.oppose(MARTINE_NIR, expected=Status.EN_ATTENTE)
-    app.session.person = service.get_person(MARTINE_NIR)
+        opposed(app)
     app.session.accepted_terms = True
     app.session.identifier = "\x1b[2Jmartine.l"
     async with app.run_test(size=(120, 40)) as pilot:
@@ -489,7 +486,7 @@ async def test_escapes_in_simulated_messages_never_reach_the_terminal(
 # -- delivery failures through the screens ---------------------------------------------------------
 @pytest.fixture
 def quiet_app(service: SimulatedService) -> Iterator[MesApp]:
-    yield MesApp(service=service, show_messages=False)
+    yield MesApp(service=TicketedService(service), show_messages=False)
 
 
 async def test_a_failed_one_time_code_is_said_consumes_nothing_and_can_be_retried(
@@ -579,7 +576,7 @@ async def test_nothing_leaves_a_password_or_code_field_by_copy_or_cut(
 ) -> None:
     """Shift+Home then Ctrl+C (or Ctrl+X) in a password or code field copies nothing: neither
     to the terminal's clipboard nor to the app's, which Ctrl+V reads back in another field."""
-    app = MesApp(service=service)
+    app = MesApp(service=TicketedService(service))
     copied: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
@@ -595,7 +592,7 @@ async def test_nothing_leaves_a_password_or_code_field_by_copy_or_cut(
 
 
 async def test_the_next_person_finds_nothing_the_last_one_copied(service: SimulatedService) -> None:
-    app = MesApp(service=service)
+    app = MesApp(service=TicketedService(service))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_identification(pilot)
         screen.query_one("#nir", Input).focus()  # an ordinary field: copy works there

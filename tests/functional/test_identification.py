@@ -17,7 +17,7 @@ from mes_tui.screens.decision import DecisionScreen
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.new_code import NewCodeScreen
 from mes_tui.screens.welcome import WelcomeScreen
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services.clock import FakeClock
 from mes_tui.texts import identification as ti
 from mes_tui.texts import service as ts
@@ -71,7 +71,7 @@ def service(data_dir: Path, clock: FakeClock) -> SimulatedService:
 @pytest.fixture
 def app(service: SimulatedService) -> MesApp:
     # Deliveries are not popped up: they would cover the screen text the tests read.
-    return MesApp(service=service, show_messages=False)
+    return MesApp(service=TicketedService(service), show_messages=False)
 
 
 async def open_identification(pilot: Pilot[None]) -> IdentificationScreen:

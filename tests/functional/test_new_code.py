@@ -17,7 +17,7 @@ from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.keys import KeysScreen
 from mes_tui.screens.new_code import CodeDeliveryScreen, NewCodeScreen
 from mes_tui.screens.welcome import WelcomeScreen
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services.clock import FakeClock
 from mes_tui.texts import new_code as tn
 from mes_tui.texts import service as ts
@@ -67,7 +67,7 @@ def service(data_dir: Path, clock: FakeClock) -> SimulatedService:
 
 @pytest.fixture
 def app(service: SimulatedService) -> MesApp:
-    return MesApp(service=service, show_messages=False)
+    return MesApp(service=TicketedService(service), show_messages=False)
 
 
 async def open_new_code(pilot: Pilot[None]) -> NewCodeScreen:
@@ -219,7 +219,7 @@ async def test_birth_date_refused_by_the_service_is_shown_next_to_it(
     # The back office judges "in the future" by its own date: its refusal names the field,
     # and the message belongs next to the date, like any other error on it.
     service = open_service(data_dir, clock=FakeClock(datetime(2021, 9, 28, 10, tzinfo=UTC)))
-    app = MesApp(service=service, show_messages=False)
+    app = MesApp(service=TicketedService(service), show_messages=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_new_code(pilot)
         await fill_new_code(pilot, MARTINE_NIR13, ("01", "01", "2022"), "1", MARTINE_SERIAL)

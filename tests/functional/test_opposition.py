@@ -44,6 +44,8 @@ from tests.functional.journey_helpers import (
     field_error,
     fill_identification,
     focused_id,
+    identified,
+    opposed,
     press_button,
     screen_text,
     settle,
@@ -95,11 +97,8 @@ async def identify_and_oppose(pilot: Any) -> OpposeConfirmScreen:
 
 async def at_opposed(app: MesApp, service: Any, pilot: Any) -> OpposedScreen:
     """Martine identified and opposed through the service; the app on the last screen."""
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
-    service.oppose(MARTINE_NIR, expected=Status.EN_ATTENTE)
-    app.session.person = service.get_person(MARTINE_NIR)
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
+    opposed(app)
     from mes_tui import journey
 
     app.session.branch = journey.Branch.OPPOSITION

@@ -28,6 +28,8 @@ from tests.functional.journey_helpers import (
     SIZE,
     field_error,
     focused_id,
+    identified,
+    opposed,
     press_button,
     screen_text,
     settle,
@@ -55,18 +57,15 @@ def squeeze(text: str) -> str:
 
 
 async def at_opposed(app: MesApp, service: Any, pilot: Any) -> OpposedScreen:
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
-    service.oppose(MARTINE_NIR, expected=Status.EN_ATTENTE)
-    app.session.person = service.get_person(MARTINE_NIR)
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
+    opposed(app)
     app.session.branch = journey.Branch.OPPOSITION
     app.restart_at(journey.Step.OPPOSED)
     return await wait_for_screen(pilot, OpposedScreen)  # type: ignore[no-any-return]
 
 
 async def at_home(app: MesApp, service: Any, pilot: Any) -> HomeScreen:
-    app.session.person = service.get_person(MARTINE_NIR)
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     app.restart_at(journey.Step.HOME)
     return await wait_for_screen(pilot, HomeScreen)  # type: ignore[no-any-return]
 

@@ -230,7 +230,7 @@ async def test_tuned_app_freezes_start_up_objects_after_first_paint(
     service: Any, unfrozen: Any
 ) -> None:
     gc.unfreeze()
-    app = MesApp(service=service, tune_memory=True)
+    app = MesApp(service=TicketedService(service), tune_memory=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
         await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
@@ -238,7 +238,7 @@ async def test_tuned_app_freezes_start_up_objects_after_first_paint(
 
 async def test_untuned_app_leaves_the_collector_alone(service: Any, unfrozen: Any) -> None:
     gc.unfreeze()
-    app = MesApp(service=service)
+    app = MesApp(service=TicketedService(service))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
         await pilot.pause(0.3)
@@ -251,7 +251,7 @@ async def test_collects_once_idle_after_a_screen_change_not_during_typing(
     collections: list[str] = []
     monkeypatch.setattr(memory, "collect_when_idle", lambda: collections.append("gc"))
     monkeypatch.setattr(memory, "settle_after_start", lambda: None)
-    app = MesApp(service=service, tune_memory=True)
+    app = MesApp(service=TicketedService(service), tune_memory=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
         await pilot.pause(memory.IDLE_DELAY + 0.2)
@@ -273,7 +273,7 @@ async def test_collects_once_idle_after_a_screen_change_not_during_typing(
 async def test_next_person_empties_textual_render_cache(service: Any) -> None:
     from textual._styles_cache import StylesCache
 
-    app = MesApp(service=service)
+    app = MesApp(service=TicketedService(service))
     async with app.run_test(size=SIZE) as pilot:
         await open_identification(pilot)
         assert StylesCache.get_inner_outer.cache_info().currsize > 0
@@ -295,7 +295,7 @@ async def test_back_to_welcome_freezes_what_the_receipt_loaded_and_nothing_of_th
     freeze = gc.freeze
     monkeypatch.setattr(gc, "freeze", lambda: (freezes.append(gone() is not None), freeze()))
     gone: Any = lambda: None  # noqa: E731 - replaced once there is a screen
-    app = MesApp(service=service, tune_memory=True)
+    app = MesApp(service=TicketedService(service), tune_memory=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
         await wait_for(pilot, lambda: freezes == [False])  # at start

@@ -20,11 +20,13 @@ from mes_tui.app import MesApp
 from mes_tui.models import CardType
 from mes_tui.screens.idle import IdleScreen
 from mes_tui.screens.welcome import WelcomeScreen
+from mes_tui.services import TicketedService
 from tests.functional.journey_helpers import (
     MARTINE_CODE,
     MARTINE_NIR,
     MARTINE_SERIAL,
     SIZE,
+    identified,
     wait_for,
     wait_for_screen,
 )
@@ -48,9 +50,7 @@ class Pushes:
 
 
 def identify_martine(app: MesApp, service: Any) -> None:
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
 
 
 @WHEN
@@ -81,7 +81,7 @@ async def test_the_idle_check(service: Any, closing: bool) -> None:
 
 @WHEN
 async def test_building_screens_ahead(service: Any, closing: bool) -> None:
-    app = MesApp(service=service, build_ahead=True)
+    app = MesApp(service=TicketedService(service), build_ahead=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
         await wait_for(pilot, lambda: app.built_ahead(Step.IDENTIFY) is not None)
@@ -108,7 +108,7 @@ async def test_building_screens_ahead(service: Any, closing: bool) -> None:
 
 @WHEN
 async def test_the_cursor_sync(service: Any, closing: bool) -> None:
-    app = MesApp(service=service)
+    app = MesApp(service=TicketedService(service))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
         start = app.screen.query_one("#start")
@@ -126,7 +126,7 @@ async def test_the_cursor_sync(service: Any, closing: bool) -> None:
 
 @WHEN
 async def test_an_answer_of_the_back_office(service: Any, closing: bool) -> None:
-    app = MesApp(service=service)
+    app = MesApp(service=TicketedService(service))
     answers: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)

@@ -15,7 +15,7 @@ from mes_tui.app import MesApp
 from mes_tui.screens.decision import DecisionScreen
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.welcome import WelcomeScreen
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services.clock import FakeClock
 from mes_tui.texts import service as ts
 from mes_tui.texts.ui import UNEXPECTED_ERROR
@@ -80,7 +80,7 @@ async def test_a_registry_made_read_only_during_the_journey_is_told_then_works_a
 ) -> None:
     shutil.copytree(demo_template, data_dir)
     service = open_service(data_dir, clock=clock)
-    app = MesApp(service=service, show_messages=False)
+    app = MesApp(service=TicketedService(service), show_messages=False)
     registry = data_dir / registry_file.NAME
     async with app.run_test(size=SIZE) as pilot:
         with read_only(registry):
@@ -97,7 +97,7 @@ async def test_a_full_disk_during_the_journey_says_disque_plein(
     service: SimulatedService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite's "database or disk is full", injected at the storage level."""
-    app = MesApp(service=service, show_messages=False)
+    app = MesApp(service=TicketedService(service), show_messages=False)
     async with app.run_test(size=SIZE) as pilot:
         fail_writes(monkeypatch, disk_full_error())
         screen = await identify_martine(pilot)

@@ -20,7 +20,7 @@ from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.login import LoginScreen
 from mes_tui.screens.new_code import NewCodeScreen
 from mes_tui.screens.welcome import WelcomeScreen
-from mes_tui.services import SimulatedService, rules
+from mes_tui.services import SimulatedService, TicketedService, rules
 from mes_tui.services import demo as d
 from mes_tui.services.clock import FakeClock
 from mes_tui.services.errors import IdentifierTaken
@@ -42,6 +42,7 @@ from tests.functional.journey_helpers import (
     fill_identification,
     fill_new_code,
     focused_id,
+    identified,
     press_button,
     settle,
     summary_text,
@@ -66,7 +67,7 @@ PASSWORD = "Vert&Olive2024"
 @pytest.fixture
 def app(service: SimulatedService) -> MesApp:
     # Deliveries are not popped up: they would cover the screen text the tests read.
-    return MesApp(service=service, show_messages=False)
+    return MesApp(service=TicketedService(service), show_messages=False)
 
 
 def five_failures(service: SimulatedService) -> None:
@@ -211,9 +212,7 @@ async def test_sign_in_locked_on_this_computer(
 
 # -- the screens: Je choisis mon identifiant ------------------------------------------------
 async def open_credentials(app: MesApp, service: SimulatedService, pilot: Pilot[Any]) -> Any:
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     app.session.accepted_terms = True
     app.goto(journey.Step.CREDENTIALS)
     return await wait_for_screen(pilot, CredentialsScreen)

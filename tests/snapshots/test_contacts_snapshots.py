@@ -15,9 +15,9 @@ from mes_tui import journey
 from mes_tui.app import MesApp
 from mes_tui.models import CardType, Channel
 from mes_tui.screens.contacts import ContactEditScreen, OtpScreen
-from mes_tui.services import open_service
+from mes_tui.services import TicketedService, open_service
 from mes_tui.services.clock import FakeClock
-from tests.functional.journey_helpers import settle
+from tests.functional.journey_helpers import identified, settle
 
 MARTINE_NIR = "116304403801618"
 MARTINE_CODE = "HuqZF3KXCz8k"
@@ -29,10 +29,8 @@ SIZE = (80, 24)
 def app(data_dir: Path) -> MesApp:
     clock = FakeClock(datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
     service = open_service(data_dir, clock=clock)
-    app = MesApp(service=service, show_messages=False)
-    app.session.person = service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    app = MesApp(service=TicketedService(service), show_messages=False)
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     return app
 
 

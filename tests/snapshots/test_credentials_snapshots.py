@@ -17,9 +17,9 @@ from mes_tui import journey
 from mes_tui.app import MesApp
 from mes_tui.models import CardType
 from mes_tui.screens.credentials import CredentialsScreen, SuggestionLink
-from mes_tui.services import open_service
+from mes_tui.services import TicketedService, open_service
 from mes_tui.services.clock import FakeClock
-from tests.functional.journey_helpers import settle, wait_for
+from tests.functional.journey_helpers import identified, settle, wait_for
 
 NIR = "116304403801618"
 SIZE = (80, 24)
@@ -28,16 +28,16 @@ SIZE = (80, 24)
 def make_app(data_dir: Path) -> tuple[MesApp, Any]:
     service = open_service(data_dir, clock=FakeClock(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)))
     service.draw = random.Random(1976).randrange  # the same suggestions each time
-    return MesApp(service=service, show_messages=False), service
+    return MesApp(service=TicketedService(service), show_messages=False), service
 
 
-def identified(app: MesApp, service: Any) -> None:
-    app.session.person = service.identify("HuqZF3KXCz8k", NIR, CardType.SANS_PHOTO, "01024576124")
+def identify_martine(app: MesApp, service: Any) -> None:
+    identified(app, "HuqZF3KXCz8k", NIR, CardType.SANS_PHOTO, "01024576124")
     app.session.accepted_terms = True
 
 
 def activated(app: MesApp, service: Any) -> None:
-    identified(app, service)
+    identify_martine(app, service)
     service.activate(
         NIR,
         "martine.leguellec",
@@ -53,7 +53,7 @@ def test_credentials_form(snap_compare: Any, data_dir: Path) -> None:
     app, service = make_app(data_dir)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        identified(app, service)
+        identify_martine(app, service)
         app.goto(journey.Step.CREDENTIALS)
         await pilot.pause()
 
@@ -68,7 +68,7 @@ def test_credentials_taken_identifier_and_checklist(snap_compare: Any, data_dir:
         return app.screen.focused.id if app.screen.focused is not None else None
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        identified(app, service)
+        identify_martine(app, service)
         app.goto(journey.Step.CREDENTIALS)
         # Each step waits for what it needs, however slow the machine: the form shown with
         # its first field focused, the suggestions back from the service, the password typed.

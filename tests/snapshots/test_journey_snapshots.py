@@ -24,7 +24,7 @@ from mes_tui.preferences import Preferences
 from mes_tui.screens.new_code import CodeDeliveryScreen, CodeRequest
 from mes_tui.services import SimulatedService, open_service
 from mes_tui.services.clock import FakeClock
-from tests.functional.journey_helpers import settle
+from tests.functional.journey_helpers import identified, settle
 
 MARTINE_NIR = "116304403801618"
 MARTINE_CODE = "HuqZF3KXCz8k"
@@ -69,9 +69,7 @@ async def serial_help_for(pilot: Pilot[Any], card_key: str) -> None:
 async def at_decision(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, MesApp)
-    app.session.person = app.service.identify(
-        MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL
-    )
+    identified(app, MARTINE_CODE, MARTINE_NIR, CardType.SANS_PHOTO, MARTINE_SERIAL)
     app.restart_at(journey.Step.DECISION)
     await settle(pilot)
 

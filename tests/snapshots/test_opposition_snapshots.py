@@ -21,14 +21,15 @@ from textual.pilot import Pilot
 
 from mes_tui import journey
 from mes_tui.app import MesApp
-from mes_tui.models import CardType, Status
+from mes_tui.models import CardType
 from mes_tui.receipt_writer import ReceiptWriter
 from mes_tui.screens.profile import ProfileScreen
-from mes_tui.services import SimulatedService, demo, open_service, receipts
+from mes_tui.services import SimulatedService, TicketedService, demo, open_service, receipts
 from mes_tui.services.api import MesService
 from mes_tui.services.clock import FakeClock
 from mes_tui.widgets import receipt as receipt_widget
 from mes_tui.widgets.receipt import ReceiptPanel
+from tests.functional.journey_helpers import identified, opposed
 
 NIR = "116304403801618"
 SIZE = (80, 24)
@@ -57,19 +58,18 @@ def _same_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_app(data_dir: Path) -> tuple[MesApp, SimulatedService]:
     service = open_service(data_dir, clock=FakeClock(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)))
-    app = MesApp(service=service, show_messages=False)
+    app = MesApp(service=TicketedService(service), show_messages=False)
     app.engine.receipts = ShownFolder(data_dir)
     return app, service
 
 
-def identified(app: MesApp, service: SimulatedService) -> None:
-    app.session.person = service.identify("HuqZF3KXCz8k", NIR, CardType.SANS_PHOTO, "01024576124")
+def identify_martine(app: MesApp, service: SimulatedService) -> None:
+    identified(app, "HuqZF3KXCz8k", NIR, CardType.SANS_PHOTO, "01024576124")
 
 
-def opposed(app: MesApp, service: SimulatedService) -> None:
-    identified(app, service)
-    service.oppose(NIR, expected=Status.EN_ATTENTE)
-    app.session.person = service.get_person(NIR)
+def oppose_martine(app: MesApp, service: SimulatedService) -> None:
+    identify_martine(app, service)
+    opposed(app)
     app.session.branch = journey.Branch.OPPOSITION
 
 
@@ -86,7 +86,7 @@ def test_confirm(snap_compare: Any, data_dir: Path) -> None:
     app, service = make_app(data_dir)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        identified(app, service)
+        identify_martine(app, service)
         app.session.branch = journey.Branch.OPPOSITION
         app.restart_at(journey.Step.DECISION)
         app.goto(journey.Step.OPPOSE_CONFIRM)
@@ -99,7 +99,7 @@ def test_done_before_saving(snap_compare: Any, data_dir: Path) -> None:
     app, service = make_app(data_dir)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        opposed(app, service)
+        oppose_martine(app, service)
         app.restart_at(journey.Step.OPPOSED)
         await pilot.pause()
 
@@ -110,7 +110,7 @@ def test_done_after_saving(snap_compare: Any, data_dir: Path) -> None:
     app, service = make_app(data_dir)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        opposed(app, service)
+        oppose_martine(app, service)
         app.restart_at(journey.Step.OPPOSED)
         await until(pilot, lambda: app.focused is not None and app.focused.id == "download")
         await pilot.press("enter")
