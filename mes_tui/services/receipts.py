@@ -5,7 +5,8 @@ back office suggests for it.
                           last_name="LEGUELLEC", decided_on=date(2021, 9, 28))
     name = receipt_file_name(date(2021, 9, 28))  # justificatif-opposition-2021-09-28-xkcdqm.pdf
 
-fpdf2 (and fontTools under it) is imported when a receipt is rendered, never when this module is
+fpdf2 (and fontTools under it) is imported when a receipt is rendered or prepared for
+(``prepare``, in a background thread, once an opposition is recorded), never when this module is
 imported: the first screens do not need it. The file name carries the decision date and a short
 random part, never the NIR (a regulated identifier). Writing the file is the front end's
 business (``mes_tui.receipt_writer``).
@@ -13,6 +14,8 @@ business (``mes_tui.receipt_writer``).
 
 from __future__ import annotations
 
+import gc
+import logging
 import secrets
 import threading
 from collections.abc import Sequence
@@ -26,7 +29,9 @@ from mes_tui.services.clock import PARIS
 from mes_tui.texts import receipt as t
 from mes_tui.texts.safe import printable
 
-__all__ = ["receipt_file_name", "render_receipt"]
+__all__ = ["prepare", "receipt_file_name", "render_receipt"]
+
+log = logging.getLogger(__name__)
 
 # DejaVu Sans cut down to the Latin scripts (assets/fonts/make_subset.py): fpdf2 parses and
 # subsets a font for every receipt, and the 6 000-glyph originals made that the slowest part.
@@ -44,6 +49,8 @@ _USUAL_CHARACTERS = (
     "".join(chr(code) for code in (*range(0x21, 0x7F), *range(0xA1, 0x100)) if code != 0xAD)
     + "ŒœŸ‘’“”–—…€"
 )
+# A valid NIR (the demo's) for the receipt ``prepare`` renders and throws away.
+_WARM_UP_NIR = "116304403801618"
 _MARGIN_MM = 20.0
 # The lines of the texts that did not fit on one line, by text, style and room: the fixed
 # sentences of every receipt, and the last people's long names.
@@ -103,7 +110,63 @@ def render_receipt(
     taken as the computer's local time. Raises ``ValueError`` if ``nir`` is not a valid NIR.
     """
     when = now if now is not None else datetime.now(UTC)
+    _wait_for_prepare()
     return _render(_content(nir, first_name, last_name, decided_on, when), when)
+
+
+PREPARE_DELAY = 0.1
+"""Seconds ``prepare`` leaves to the screen that follows the opposition before its work (which
+would otherwise share the interpreter with that screen's drawing); cut short if a receipt is
+asked meanwhile."""
+PREPARE_WAIT = 10.0
+"""Seconds at most that a receipt asked during ``prepare``'s work waits for it to end."""
+
+_prepare_lock = threading.Lock()
+_preparing: threading.Thread | None = None
+_wanted_now = threading.Event()
+
+
+def prepare() -> None:
+    """Make the next receipt quick: once per process, in a background thread, import fpdf2
+    and fontTools (about half a second) and render a receipt for nobody, which parses the
+    fonts and makes the subsets a receipt of today's decision uses (``pdf_fonts``). For when
+    a receipt becomes likely (an opposition has just been recorded), never at start-up: most
+    people never ask for one, and fpdf2 costs some 30 MiB. Returns at once; a receipt asked
+    meanwhile waits for that work to end rather than do it a second time."""
+    global _preparing
+    with _prepare_lock:
+        if _preparing is not None:
+            return
+        _preparing = threading.Thread(target=_warm_up, name="receipt-prepare", daemon=True)
+        _preparing.start()
+
+
+def _warm_up() -> None:
+    _wanted_now.wait(PREPARE_DELAY)
+    try:
+        now = datetime.now(UTC)
+        render_receipt(
+            nir=_WARM_UP_NIR,
+            first_name="Zoé",
+            last_name="Martin",
+            decided_on=now.astimezone(PARIS).date(),
+            now=now,
+        )
+        # What the imports left is collected now, while the person reads, not during the
+        # receipt's key press.
+        gc.collect()
+    except Exception:  # the receipt itself will do the work, and say what fails
+        log.warning("préparation du justificatif d'opposition impossible", exc_info=True)
+
+
+def _wait_for_prepare() -> None:
+    """If ``prepare``'s work is under way (or about to be) in another thread, wait for it to
+    end."""
+    with _prepare_lock:
+        preparing = _preparing
+    if preparing is not None and preparing is not threading.current_thread():
+        _wanted_now.set()
+        preparing.join(PREPARE_WAIT)
 
 
 def receipt_file_name(decided_on: date) -> str:

@@ -54,7 +54,7 @@ from mes_tui.models import (
     password_problems,
 )
 from mes_tui.models.dates import check_birth_date
-from mes_tui.services import rules
+from mes_tui.services import receipts, rules
 from mes_tui.services.api import (
     Challenge,
     CodeSent,
@@ -1074,6 +1074,7 @@ class SimulatedService:
 
         decision = self.storage.write(record)
         log.info("décision enregistrée : %s", decision.status.value)
+        receipts.prepare()
         return decision
 
     def decide_profile(
@@ -1104,6 +1105,8 @@ class SimulatedService:
 
         decision = self.storage.write(record)
         log.info("décision enregistrée pour un profil rattaché : %s", decision.status.value)
+        if decision.status is Status.OPPOSEE:
+            receipts.prepare()
         return decision
 
     # -- the opposition receipt ---------------------------------------------------------------
