@@ -44,10 +44,12 @@ _FALLBACK_REGULAR = ("fonts", "DejaVuSans.ttf")
 _FALLBACK_BOLD = ("fonts", "DejaVuSans-Bold.ttf")
 # The characters the regular font's subset always holds, whether a receipt prints them or not:
 # then the receipts of every name written with them embed the same subset, made once a process
-# (``pdf_fonts``), for a few kilobytes more. ASCII, Latin-1's letters and signs, French's others.
+# (``pdf_fonts``), for a few kilobytes more. ASCII, Latin-1's letters, French's others.
 _USUAL_CHARACTERS = (
-    "".join(chr(code) for code in (*range(0x21, 0x7F), *range(0xA1, 0x100)) if code != 0xAD)
-    + "ŒœŸ‘’“”–—…€"
+    "".join(
+        chr(code) for code in (*range(0x21, 0x7F), *range(0xC0, 0x100)) if code not in (0xD7, 0xF7)
+    )
+    + "ŒœŸ’"
 )
 # A valid NIR (the demo's) for the receipt ``prepare`` renders and throws away.
 _WARM_UP_NIR = "116304403801618"
