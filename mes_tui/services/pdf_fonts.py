@@ -2,7 +2,7 @@
 
 For every document, fpdf2 parses each font it is given (``FPDF.add_font``: the cmap, the widths
 of every glyph) and, when writing the PDF, cuts the font down to the glyphs used with fontTools
-and compiles the result again: about 30 ms of a receipt's 35, for two fonts, every time. Here:
+and compiles the result again: three quarters of a receipt's time, for two fonts, every time. Here:
 
 - each font is parsed once (``FPDF.add_font`` on a document of its own) and every document gets
   a copy of the parsed font with its own per-document parts (``add_font``);
