@@ -34,7 +34,8 @@ __all__ = ["prepare", "receipt_file_name", "render_receipt"]
 log = logging.getLogger(__name__)
 
 # DejaVu Sans cut down to the Latin scripts (assets/fonts/make_subset.py): fpdf2 parses and
-# subsets a font for every receipt, and the 6 000-glyph originals made that the slowest part.
+# subsets the fonts it is given (here once per process, ``pdf_fonts``), and the 6 000-glyph
+# originals made that the slowest part.
 _FONT_FAMILY = "DejaVuSansLatin"
 _FONT_REGULAR = ("fonts", "DejaVuSansLatin.ttf")
 _FONT_BOLD = ("fonts", "DejaVuSansLatin-Bold.ttf")
