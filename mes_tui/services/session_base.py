@@ -28,7 +28,7 @@ from mes_tui.models import (
     parse_birth_date,
 )
 from mes_tui.models.dates import check_birth_date
-from mes_tui.services import inputs, otp, people, rules, throttle
+from mes_tui.services import inputs, otp, people, receipts, rules, throttle
 from mes_tui.services.api import (
     Challenge,
     Decision,
@@ -184,6 +184,7 @@ class SessionBase:
 
         decision = self.repository.write(record)
         log.info("décision enregistrée : %s", decision.status.value)
+        receipts.prepare()  # the receipt will be asked for: ready by then
         return decision
 
     def _send_otp(

@@ -44,7 +44,7 @@ from mes_tui.models import (
     normalize_serial,
     password_problems,
 )
-from mes_tui.services import inputs, otp, people, rules, throttle
+from mes_tui.services import inputs, otp, people, receipts, rules, throttle
 from mes_tui.services.api import Challenge, CodeSent, Decision, IdentifierCheck, Receipt
 from mes_tui.services.clock import local_date, next_local_midnight
 from mes_tui.services.delivery import send
@@ -215,6 +215,8 @@ class SimulatedService(SessionBase):
 
         decision = self.repository.write(record)
         log.info("décision enregistrée pour un profil rattaché : %s", decision.status.value)
+        if decision.status is Status.OPPOSEE:
+            receipts.prepare()
         return decision
 
     # -- the opposition receipt ---------------------------------------------------------------
