@@ -156,8 +156,9 @@ def _warm_up() -> None:
             now=now,
         )
         # What the imports left is collected now, while the person reads, not during the
-        # receipt's key press.
-        gc.collect()
+        # receipt's key press; unless the receipt is already asked for: it goes first.
+        if not _wanted_now.is_set():
+            gc.collect()
     except Exception:  # the receipt itself will do the work, and say what fails
         log.warning("préparation du justificatif d'opposition impossible", exc_info=True)
 

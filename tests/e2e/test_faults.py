@@ -55,7 +55,8 @@ DRIVER = textwrap.dedent(
 
     from mes_tui import receipt_writer as receipts
     from mes_tui.models import Status
-    from mes_tui.services import SimulatedAdmin, open_service, simulated
+    from mes_tui.services import SimulatedAdmin, open_service
+    from mes_tui.services import people as rules_of_people
     from mes_tui.services.errors import ServiceError
     from mes_tui.services.hashing import PasswordHashing
 
@@ -73,13 +74,13 @@ DRIVER = textwrap.dedent(
 
     if fault == "in-transaction":
         # Killed after the decision's UPDATE, before its COMMIT.
-        original = simulated._transition
+        original = rules_of_people.transition
 
         def transition_then_die(*args, **kwargs):
             original(*args, **kwargs)
             die()
 
-        simulated._transition = transition_then_die
+        rules_of_people.transition = transition_then_die
     elif fault in ("naming", "temp-write"):
         # Killed when the complete receipt is about to get its final name, or while its
         # temporary file is being flushed: the receipts module sees an os whose calls die.

@@ -113,7 +113,7 @@ class Monotonic:
 def idle_app(service, clock: Monotonic, *, timeout: int = 300, countdown: int = 30) -> MesApp:  # type: ignore[no-untyped-def]
     """The desk's settings on a clock the test moves; checked every 20 ms of real time."""
     return MesApp(
-        service=service,
+        service=TicketedService(service),
         idle_timeout=timeout,
         idle_countdown=countdown,
         idle_clock=clock,

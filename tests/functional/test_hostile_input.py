@@ -444,6 +444,7 @@ async def test_escapes_in_stored_names_never_reach_the_terminal(
     identify_martine(app, service)
     tamper(service, MARTINE_NIR, ESCAPED_FIRST, ESCAPED_LAST)
     tamper(service, d.BRIGITTE, ESCAPED_FIRST, ESCAPED_LAST)
+    app.engine.refresh()  # the person as the registry now has them
     if step is journey.Step.OPPOSED:
         opposed(app)
     app.session.accepted_terms = True

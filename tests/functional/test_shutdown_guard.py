@@ -57,7 +57,7 @@ def identify_martine(app: MesApp, service: Any) -> None:
 async def test_the_idle_check(service: Any, closing: bool) -> None:
     now = [1000.0]
     app = MesApp(
-        service=service,
+        service=TicketedService(service),
         idle_timeout=300,
         idle_clock=lambda: now[0],
         idle_check_every=3600,  # the test runs the check itself

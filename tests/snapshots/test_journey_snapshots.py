@@ -22,7 +22,7 @@ from mes_tui.engine import Go
 from mes_tui.models import CardType
 from mes_tui.preferences import Preferences
 from mes_tui.screens.new_code import CodeDeliveryScreen, CodeRequest
-from mes_tui.services import SimulatedService, open_service
+from mes_tui.services import SimulatedService, TicketedService, open_service
 from mes_tui.services.clock import FakeClock
 from tests.functional.journey_helpers import identified, settle
 
@@ -42,7 +42,7 @@ def service(data_dir: Path) -> SimulatedService:
 @pytest.fixture
 def app(service: SimulatedService) -> MesApp:
     return MesApp(
-        service=service,
+        service=TicketedService(service),
         show_messages=False,
         preferences=Preferences(calm=True, show_messages=False),
     )
