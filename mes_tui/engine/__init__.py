@@ -69,8 +69,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from mes_tui import journey
 from mes_tui.engine.outcomes import Done, Go, Offer, Outcome, Refused
 from mes_tui.journey import Branch, Session, Step
+from mes_tui.services import errors as e
+from mes_tui.services.errors import ServiceError, TicketRefused
+from mes_tui.texts import credentials as tcred
+from mes_tui.texts import decision as tdecision
+from mes_tui.texts import identification as tident
+from mes_tui.texts import new_code as tnew
 
 if TYPE_CHECKING:
     from mes_tui.models import CardType, Channel, PersonView, Status
@@ -84,7 +91,6 @@ if TYPE_CHECKING:
         MesService,
         OutboxMessage,
     )
-    from mes_tui.services.errors import ServiceError
 
 T = TypeVar("T")
 
@@ -103,8 +109,6 @@ class CodeRequest:
 
 def refusal(error: ServiceError, step: Step) -> Refused:
     """Where ``error``, met on ``step``, leads (the table above)."""
-    from mes_tui.services import errors as e
-    from mes_tui.texts import identification as tident
 
     if isinstance(error, e.InvalidInput):
         return Refused(error.message, field=error.field)
@@ -126,8 +130,6 @@ def refusal(error: ServiceError, step: Step) -> Refused:
     if isinstance(error, e.TermsNotAccepted):
         return Refused(error.message, field="terms", go=Go(Step.DECISION, Branch.ACTIVATION))
     if isinstance(error, e.IdentifierTaken):
-        from mes_tui.texts import credentials as tcred
-
         return Refused(
             tcred.IDENTIFIER_TAKEN, field="identifier", suggestions=tuple(error.suggestions)
         )
@@ -190,8 +192,6 @@ class Journey:
         return person
 
     def _call(self, step: Step, call: Callable[[], T]) -> T | Refused:
-        from mes_tui.services.errors import ServiceError, TicketRefused
-
         try:
             return call()
         except ServiceError as error:
@@ -229,7 +229,6 @@ class Journey:
     # -- Je m'identifie ----------------------------------------------------------------------
     def identify(self, code: str, nir: str, card_type: CardType, serial: str) -> Outcome:
         from mes_tui.models import Status
-        from mes_tui.texts import identification as tident
 
         self.session.card_type = card_type
         identified = self._call(
@@ -267,8 +266,6 @@ class Journey:
 
     def send_new_code(self) -> Go | Refused:
         """The confirmation: the code is sent, the person identifies with it."""
-        from mes_tui.texts import new_code as tnew
-
         r = self.code_request
         assert r is not None, "no new-code request under way"
         sent: CodeSent | Refused = self._call(
@@ -287,8 +284,6 @@ class Journey:
     # -- Je prends ma décision ---------------------------------------------------------------
     def decide(self, branch: Branch | None, *, accepted_terms: bool) -> Go | Refused:
         """Activate (the conditions accepted) or oppose."""
-        from mes_tui.texts import decision as tdecision
-
         if branch is None:
             return Refused(tdecision.CHOICE_MISSING, field="decision")
         if branch is Branch.OPPOSITION:
@@ -452,8 +447,6 @@ class Journey:
         """Where going back out of ``step`` leads: the step before it on the person's branch
         (``journey.ORDER``), the step a new-code request was asked from, else the welcome page.
         Back on the identification, the person is identified again from nothing."""
-        from mes_tui import journey
-
         branch = self.session.branch
         before = journey.previous_step(step, branch) if step in journey.ORDER[branch] else None
         if before is None and step is Step.NEW_CODE:

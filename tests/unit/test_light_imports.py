@@ -35,6 +35,11 @@ def test_errors_and_api_import_neither_the_simulation_nor_sqlite_nor_pydantic() 
     assert loaded_after("import mes_tui.services.errors, mes_tui.services.api") == []
 
 
+def test_the_journey_engine_imports_neither_the_simulation_nor_sqlite_nor_pydantic() -> None:
+    # Both front ends import it before anyone is served: the back office comes with the person.
+    assert loaded_after("import mes_tui.engine") == []
+
+
 def test_the_package_names_the_simulation_lazily() -> None:
     assert loaded_after("import mes_tui.services") == []
     loaded = loaded_after("from mes_tui.services import open_service")
