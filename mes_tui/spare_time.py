@@ -30,10 +30,13 @@ def _module(name: str) -> Loader:
 AFTER_FIRST_PAINT: tuple[Loader, ...] = (
     SCREENS[journey.Step.IDENTIFY],
     SCREENS[journey.Step.DECISION],
+    _module("mes_tui.engine"),
+    _module("mes_tui.receipt_writer"),
 )
 """Loaded in a background thread once the welcome screen is painted, so that its first Enter
-does not wait for them: the screens "Commencer" leads to. Neither pulls pydantic or the back
-office in, so the welcome screen stays about as small in memory as a bare Textual app."""
+does not wait for them: the screens "Commencer" leads to, and the journey engine it makes. None
+pulls pydantic or the back office in, so the welcome screen stays about as small in memory as a
+bare Textual app."""
 
 ON_JOURNEY_START: tuple[Loader, ...] = (
     _module("mes_tui.models"),
