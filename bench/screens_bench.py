@@ -136,8 +136,17 @@ async def _journeys(count: int, think: float) -> list[dict[str, list[float]]]:
     # As the command line starts it (tune_memory: see mes_tui/memory.py; build_ahead: see
     # MesApp.build_screens_ahead; an older copy measured with --also may not have them).
     accepted = inspect.signature(MesApp).parameters
-    tuned = {name: True for name in ("tune_memory", "build_ahead") if name in accepted}
-    app = MesApp(data_dir=Path(os.environ["MES_TUI_DATA_DIR"]), show_messages=False, **tuned)
+    tuned: dict[str, object] = {
+        name: True for name in ("tune_memory", "build_ahead") if name in accepted
+    }
+    data_dir = Path(os.environ["MES_TUI_DATA_DIR"])
+    try:  # the back office as the command line builds it (an older copy built its own)
+        from mes_tui.backoffice import simulated_back_office
+
+        tuned["back_office"] = simulated_back_office(data_dir)
+    except ImportError:
+        pass
+    app = MesApp(data_dir=data_dir, show_messages=False, **tuned)
     results: list[dict[str, list[float]]] = []
     async with app.run_test(size=(80, 24)) as rec.pilot:
         _, _, welcome = await rec.wait_painted("WelcomeScreen", 0)

@@ -85,15 +85,16 @@ class MesApp(App[None]):
         idle_clock: Callable[[], float] = time.monotonic,
         idle_check_every: float = 1.0,
         receipt_folders: tuple[Path, ...] = (),
-        key_file: Path | None = None,
         tune_memory: bool = False,
         build_ahead: bool = False,
     ) -> None:
         super().__init__()
         self._data_dir = data_dir
+        if back_office is None and service is None:
+            raise TypeError("MesApp receives its back office (mes_tui.backoffice)")
         self._back_office = back_office
-        """Built by the command line from the settings (``mes_tui.backoffice``); else around
-        ``service`` (tests: no simulated messages), else the simulation on ``data_dir``."""
+        """Built by the command line from the settings (``mes_tui.backoffice``), or around
+        ``service`` (tests: no simulated messages): never by the app."""
         self._service = service
         self._service_lock = threading.Lock()
         self._messages_shown: tuple[list[OutboxMessage], int] = ([], 0)
@@ -107,7 +108,6 @@ class MesApp(App[None]):
         self.session = journey.Session()
         self.receipt_folders = receipt_folders
         """Folders where receipts may be written (empty: anywhere the person chooses)."""
-        self.key_file = key_file
         """The file of the key that hashes codes, when the administrator chose one."""
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._last_bell = -1.0
@@ -164,16 +164,13 @@ class MesApp(App[None]):
         office opens on its first call, from a worker thread)."""
         with self._service_lock:
             if self._journey is None:
-                from mes_tui.backoffice import BackOffice, simulated_back_office
+                from mes_tui.backoffice import BackOffice
                 from mes_tui.engine import Journey
                 from mes_tui.receipt_writer import ReceiptWriter
 
                 if self._back_office is None:
-                    self._back_office = (
-                        BackOffice(service=self._service)
-                        if self._service is not None
-                        else simulated_back_office(self._data_dir, key_file=self.key_file)
-                    )
+                    assert self._service is not None  # one of the two is given (__init__)
+                    self._back_office = BackOffice(service=self._service)
                 # Simulated messages carry codes: not even kept where the administrator
                 # turned them off.
                 feed = self._back_office.messages if self.messages_allowed else None

@@ -115,3 +115,12 @@ def test_first_paint_loads_no_slow_library_nor_the_back_office(
     )
     assert loaded == [], f"imported before the first paint: {loaded}"
     assert "mes_tui.screens.welcome" in modules  # the probe did see the app's start
+
+
+def test_the_app_receives_its_back_office_and_never_builds_one() -> None:
+    # The command line builds it from the settings (mes_tui.backoffice), the tests around
+    # their own service: an app given neither has no back office to fall back on.
+    from mes_tui.app import MesApp
+
+    with pytest.raises(TypeError, match="back office"):
+        MesApp()

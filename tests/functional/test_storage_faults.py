@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 
 from mes_tui import registry_file
 from mes_tui.app import MesApp
+from mes_tui.backoffice import simulated_back_office
 from mes_tui.screens.decision import DecisionScreen
 from mes_tui.screens.identification import IdentificationScreen
 from mes_tui.screens.welcome import WelcomeScreen
@@ -67,7 +68,7 @@ async def test_a_damaged_registry_is_told_on_the_screen(
     registry = data_dir / registry_file.NAME
     damage(registry, "pages")
     before = registry.read_bytes()
-    app = MesApp(data_dir=data_dir, show_messages=False)
+    app = MesApp(back_office=simulated_back_office(data_dir), show_messages=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await identify_martine(pilot)
         message = ts.STORAGE_DAMAGED.format(where=registry, reason=ts.STORAGE_CORRUPT)
