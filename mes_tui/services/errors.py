@@ -135,9 +135,12 @@ class DeliveryFailed(ServiceError):
 
 class OtpInvalid(ServiceError):
     def __init__(self, attempts_left: int) -> None:
-        message = (
-            t.OTP_INVALID.format(left=attempts_left) if attempts_left else t.OTP_NO_ATTEMPTS_LEFT
-        )
+        if attempts_left > 1:
+            message = t.OTP_INVALID.format(left=attempts_left)
+        elif attempts_left == 1:
+            message = t.OTP_INVALID_LAST  # "1 essai": the count agrees with its noun
+        else:
+            message = t.OTP_NO_ATTEMPTS_LEFT
         super().__init__(message)
         self.attempts_left = attempts_left
 

@@ -68,7 +68,8 @@ TOO_MANY_CODE_REQUESTS = (
 DELIVERY_FAILED = (
     "L'envoi du message a échoué. Aucun code n'a été consommé : réessayez dans quelques instants."
 )
-OTP_INVALID = "Le code saisi n'est pas le bon. Il vous reste {left} essai(s)."
+OTP_INVALID = "Le code saisi n'est pas le bon. Il vous reste {left} essais."
+OTP_INVALID_LAST = "Le code saisi n'est pas le bon. Il vous reste 1 essai."
 OTP_NO_ATTEMPTS_LEFT = (
     "Le code saisi n'est pas le bon et le nombre d'essais est atteint. "
     "Demandez un nouveau code avec « Envoyer à nouveau le code »."

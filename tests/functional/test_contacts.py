@@ -297,12 +297,12 @@ async def test_wrong_code_says_how_many_attempts_are_left(app: MesApp, service: 
         assert isinstance(app.screen, OtpScreen)
         error = field_error(app, "field-code")
         assert error.startswith("Erreur : ")
-        assert "Il vous reste 2 essai(s)" in error
-        assert "Il vous reste 2 essai(s)" in await screen_text(pilot)
+        assert "Il vous reste 2 essais" in error
+        assert "Il vous reste 2 essais" in await screen_text(pilot)
         assert service.get_person(MARTINE_NIR).email == MARTINE_EMAIL
 
         await enter_code(pilot, other_code(code))
-        assert "Il vous reste 1 essai(s)" in field_error(app, "field-code")
+        assert "Il vous reste 1 essai" in field_error(app, "field-code")
 
 
 async def test_malformed_code_is_refused_before_the_service(

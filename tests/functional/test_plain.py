@@ -217,7 +217,7 @@ def test_changing_the_email_with_a_wrong_code_then_a_new_one(
             (tcontacts.EMAIL_EDIT_INTRO, "pas une adresse"),
             ("Erreur : " + tvalid.EMAIL_INVALID, "martine@exemple.fr"),
             (tcontacts.SENT_TO_EMAIL + "martine@exemple.fr", "000000"),
-            ("Erreur : Le code saisi n'est pas le bon. Il vous reste 2 essai(s).", ""),
+            ("Erreur : Le code saisi n'est pas le bon. Il vous reste 2 essais.", ""),
             ("2. " + tcontacts.RESEND_LINK, wait_then_answer("2")),
             (
                 tcontacts.RESENT_TO_EMAIL.format(to="martine@exemple.fr"),
@@ -266,13 +266,13 @@ def test_too_many_wrong_codes_lock_the_change_then_back_to_the_summary(
             ("1. Modifier l'adresse e-mail", "1"),
             (tcontacts.EMAIL_EDIT_INTRO, "martine@exemple.fr"),
             (tcontacts.SENT_TO_EMAIL + "martine@exemple.fr", wrong_code),
-            ("Il vous reste 2 essai(s).", wrong_code),
-            ("Il vous reste 1 essai(s).", wrong_code),
+            ("Il vous reste 2 essais.", wrong_code),
+            ("Il vous reste 1 essai.", wrong_code),
             # Stays on the code (the engine's table): Enter alone opens the other choices.
             (tservice.OTP_NO_ATTEMPTS_LEFT, ""),
             ("2. " + tcontacts.RESEND_LINK, resend_later),
             (tcontacts.RESENT_TO_EMAIL.format(to="martine@exemple.fr"), wrong_code),
-            ("Il vous reste 2 essai(s).", wrong_code),
+            ("Il vous reste 2 essais.", wrong_code),
             # Why and how long, after the code refused; then back to the summary.
             (locked.format(wait="15 minutes"), later("1")),
             (tcontacts.EMAIL_EDIT_INTRO, "autre@exemple.fr"),
