@@ -8,6 +8,7 @@ import hashlib
 import inspect
 import signal
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,9 +135,12 @@ def test_textual_input_loop_is_the_one_copied() -> None:
     )
 
 
-def test_the_app_runs_with_this_driver_in_a_terminal() -> None:
+def test_the_app_runs_with_this_driver_in_a_terminal(tmp_path: Path) -> None:
+    from mes_tui.backoffice import simulated_back_office
+
     assert driver_class(LinuxDriver) is MesLinuxDriver
-    assert MesApp().driver_class in (MesLinuxDriver, *_other_platforms())
+    app = MesApp(back_office=simulated_back_office(tmp_path))  # opened on first use: never here
+    assert app.driver_class in (MesLinuxDriver, *_other_platforms())
 
 
 def _other_platforms() -> tuple[type, ...]:
