@@ -6,7 +6,7 @@ NEW_SESSION_BODY = (
     "sera effacé de l'écran."
 )
 NEW_SESSION_YES = "Personne suivante"
-NEW_SESSION_NO = "Continuer"
+NEW_SESSION_NO = "Rester"  # as Ctrl+Q and leaving a receipt say it: stay with this person
 IDLE_TITLE = "Êtes-vous toujours là ?"
 IDLE_BODY = (
     "Sans action de votre part, les informations saisies seront effacées dans "

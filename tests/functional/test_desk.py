@@ -14,7 +14,7 @@ from mes_tui.screens.idle import IdleScreen
 from mes_tui.screens.welcome import WelcomeScreen
 from mes_tui.services import TicketedService
 from tests.functional.conftest import MARTINE_CODE, MARTINE_NIR, MARTINE_SERIAL
-from tests.functional.journey_helpers import identified, settle, wait_for, wait_for_screen
+from tests.functional.journey_helpers import identified, settle, text_of, wait_for, wait_for_screen
 from tests.screen_text import screen_text
 
 TRACES = ("Martine", "LEGUELLEC", "Leguellec", MARTINE_NIR, "1 16 30 44", MARTINE_CODE, "dlfr-cn5")
@@ -52,7 +52,10 @@ async def test_new_session_key_asks_then_forgets_everything(app: MesApp, service
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("escape")  # "Continuer": nothing lost
+        # The way back says what it does, as Ctrl+Q's does: stay with this person.
+        assert "Rester" in text_of(app.screen.query_one("#no"))
+        assert "Personne suivante" in text_of(app.screen.query_one("#yes"))
+        await pilot.press("escape")  # "Rester": nothing lost
         await settle(pilot)
         assert app.session.person is not None
         await pilot.press("ctrl+n")
