@@ -3,8 +3,10 @@ the masked address, a failing and a slow delivery, driven with the keyboard."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -377,11 +379,20 @@ async def test_delivery_failure_can_be_retried_and_consumes_nothing(
 
 
 async def test_slow_delivery_shows_progress_and_the_screen_still_answers(
-    app: MesApp, service: SimulatedService
+    app: MesApp, service: SimulatedService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The message goes out only when the test lets it: however loaded the machine, the person
+    # is still on the screen for everything below.
+    release = threading.Event()
+    send = service.delivery.send
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        release.wait(timeout=30)
+        return send(*args, **kwargs)
+
+    monkeypatch.setattr(service.delivery, "send", held)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_delivery(pilot)
-        service.delivery.latency = 1.5
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.busy)
         # Shown once the call has lasted a moment (BUSY_SHOWN_AFTER).
@@ -399,6 +410,7 @@ async def test_slow_delivery_shows_progress_and_the_screen_still_answers(
         # A second Valider while the first runs sends nothing more.
         await press_button(pilot, "validate")
         assert screen.busy
+        release.set()
         await wait_for(pilot, lambda: isinstance(app.screen, IdentificationScreen), timeout=15)
         await settle(pilot)
         assert len(code_messages(service)) == 1
