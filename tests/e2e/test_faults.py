@@ -95,6 +95,13 @@ DRIVER = textwrap.dedent(
     registry = SimulatedAdmin.beside(service).list_registry()
     people = [e.nir for i, e in enumerate(registry) if i % count == share]
     writer = receipts.ReceiptWriter.for_data_dir(data_dir)
+    # The PDF renderer loaded before the work starts (the app warms it while the person reads
+    # the confirmation): the kills land in decisions and receipts, not in imports.
+    from datetime import date
+
+    from mes_tui.services.receipts import render_receipt
+
+    render_receipt(nir="116304403801618", first_name="A", last_name="B", decided_on=date.today())
     say("ready")
     while True:
         for index, nir in enumerate(people):
