@@ -199,6 +199,15 @@ class Journey:
                 self.wipe()  # nothing more can be done for this person without a new ticket
             return refusal(error, step)
 
+    def _read_again_for(self, refused: Refused) -> Refused:
+        """A refusal that takes the person back to a step showing what the registry holds (the
+        decision, the contact summary): they are read again first, so that it shows what was
+        done meanwhile at another desk (a decision, a contact change)."""
+        back = refused.go.step if refused.go is not None else None
+        if back in (Step.DECISION, Step.CONTACTS) and self.session.person is not None:
+            self.refresh()
+        return refused
+
     def wipe(self) -> None:
         """Forget the person (their ticket revoked): the next one starts from nothing."""
         self._sign_out()
@@ -303,9 +312,7 @@ class Journey:
             Step.OPPOSE_CONFIRM, lambda: self.service.oppose(ticket, nir, expected=seen)
         )
         if isinstance(recorded, Refused):
-            if recorded.go is not None and recorded.go.step is Step.DECISION:
-                self.refresh()  # someone decided meanwhile: show what the registry holds
-            return recorded
+            return self._read_again_for(recorded)
         self.refresh()
         return Go(Step.OPPOSED, Branch.OPPOSITION, fresh=True)
 
@@ -325,7 +332,9 @@ class Journey:
         challenge = self._call(
             Step.CONTACTS, lambda: self.service.start_contact_change(ticket, nir, channel, value)
         )
-        return challenge if isinstance(challenge, Refused) else Done(challenge)
+        return (
+            self._read_again_for(challenge) if isinstance(challenge, Refused) else Done(challenge)
+        )
 
     def resend_contact_code(self, channel: Channel) -> Done[Challenge] | Refused:
         nir, ticket = self.person.nir, self.session.ticket
@@ -333,7 +342,7 @@ class Journey:
             Step.CONTACTS, lambda: self.service.resend_contact_code(ticket, nir, channel)
         )
         return (
-            self._closing_change(challenge) if isinstance(challenge, Refused) else Done(challenge)
+            self._read_again_for(challenge) if isinstance(challenge, Refused) else Done(challenge)
         )
 
     def verify_contact_code(self, channel: Channel, code: str) -> Done[PersonView] | Refused:
@@ -342,16 +351,9 @@ class Journey:
             Step.CONTACTS, lambda: self.service.verify_contact_code(ticket, nir, channel, code)
         )
         if isinstance(person, Refused):
-            return self._closing_change(person)
+            return self._read_again_for(person)
         self.session.person = person
         return Done(person)
-
-    def _closing_change(self, refused: Refused) -> Refused:
-        """A refusal that ends a contact change (``go`` back to the summary): the person is read
-        again, the summary shows what the registry holds (a change made at another desk)."""
-        if refused.go is not None and refused.go.step is Step.CONTACTS:
-            self.refresh()
-        return refused
 
     def contacts_done(self) -> Go:
         return Go(Step.CREDENTIALS, Branch.ACTIVATION)
@@ -376,9 +378,7 @@ class Journey:
         if isinstance(person, Refused):
             if person.go is not None and person.go.step is Step.WELCOME:
                 self.wipe()
-            elif person.go is not None and person.go.step is Step.DECISION:
-                self.refresh()  # someone decided meanwhile: show what the registry holds
-            return person
+            return self._read_again_for(person)
         self.session.person = person
         self.session.identifier = person.identifier or identifier
         return Go(Step.ACTIVATED, Branch.ACTIVATION, fresh=True)
